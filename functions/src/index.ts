@@ -1,0 +1,15 @@
+import { createRequestReplyHandler, type StatefulFunction } from '@shop/statefun';
+import { batchFunction } from './batch/batch-function';
+import { itemFunction } from './item/item-function';
+import { orderFunction } from './order/order-function';
+import { userFunction } from './user/user-function';
+
+export const shopFunctions: readonly StatefulFunction[] = [userFunction, itemFunction, orderFunction, batchFunction];
+
+/** The request-reply handler for every shop function: what both runtimes call. */
+export const createShopHandler = () => createRequestReplyHandler(shopFunctions);
+
+export { decideUser, type UserState } from './user/user-domain';
+export { decideItem, type ItemState } from './item/item-domain';
+export { decideOrder, type OrderState } from './order/order-domain';
+export { decideBatch, type BatchState } from './batch/batch-domain';

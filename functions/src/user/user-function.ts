@@ -1,0 +1,26 @@
+import { FunctionTypes, OrderCommandCodec, UserCommandCodec, addressOf } from '@shop/protos';
+import { Types, statefulFunction, valueSpec } from '@shop/statefun';
+import { persist } from '../persist';
+import { requesterOf, respond } from '../requester';
+import { decideUser, type UserState } from './user-domain';
+
+export const UserStateSpec = valueSpec('user', Types.json<UserState>('shop.types/UserState'));
+
+/** shop/user: one instance per user id. */
+export const userFunction = statefulFunction({
+  typename: FunctionTypes.user,
+  specs: [UserStateSpec],
+  handle(ctx, message) {
+    const { correlation_id, command } = message.as(UserCommandCodec);
+    const before = ctx.state.get(UserStateSpec);
+    const decision = decideUser(ctx.self.id, before, command);
+    persist(ctx, UserStateSpec, before, decision.state);
+    if (decision.cancelledOrderId) {
+      ctx.send(addressOf(FunctionTypes.order, decision.cancelledOrderId), OrderCommandCodec, {
+        correlation_id: '',
+        command: { kind: 'payment_cancelled', value: {} },
+      });
+    }
+    respond(ctx, { to: requesterOf(ctx, correlation_id), result: decision.result });
+  },
+});

@@ -1,0 +1,28 @@
+// One jest run over every workspace. Workspace imports resolve to their TypeScript sources, so tests
+// never need a build first.
+const workspaces = {
+  '@shop/protos': 'protos',
+  '@shop/statefun': 'libs/statefun',
+  '@shop/broker': 'libs/broker',
+  '@shop/service-kit': 'libs/service-kit',
+  '@shop/functions': 'functions',
+  '@shop/embedded-runtime': 'runtime/embedded',
+  '@shop/users-service': 'services/users',
+  '@shop/payments-service': 'services/payments',
+  '@shop/stock-service': 'services/stock',
+  '@shop/orders-service': 'services/orders',
+  '@shop/gateway': 'services/gateway',
+  '@shop/launcher': 'launcher',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  moduleNameMapper: Object.fromEntries(
+    Object.entries(workspaces).map(([name, dir]) => [`^${name}$`, `<rootDir>/${dir}/src/index.ts`]),
+  ),
+  testMatch: ['<rootDir>/**/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testTimeout: 30000,
+};

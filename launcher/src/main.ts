@@ -1,0 +1,28 @@
+import pino from 'pino';
+import { readConfig } from './config';
+import { startEmbeddedShop } from './embedded-shop';
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const log = pino({ level: config.logLevel });
+  const shop = await startEmbeddedShop({
+    ...config,
+    onError: (message, error) => log.error({ err: error }, message),
+  });
+  log.info({ url: shop.url, mode: 'embedded' }, 'statefun-shop ready');
+  process.stdout.write(`statefun-shop (embedded mode) serving on ${shop.url}\n`);
+  const stop = (signal: string) => {
+    log.info({ signal }, 'stopping');
+    shop.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`statefun-shop failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

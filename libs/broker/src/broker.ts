@@ -1,0 +1,23 @@
+/** A record on a topic: the key decides its partition, so one key's records stay in order. */
+export interface BrokerRecord {
+  topic: string;
+  key: string;
+  value: Uint8Array;
+}
+
+export type RecordHandler = (record: BrokerRecord) => Promise<void> | void;
+
+export interface Subscription {
+  unsubscribe(): Promise<void>;
+}
+
+/**
+ * Topics of keyed records: Kafka in the real stack, an in-process stand-in in embedded mode. Records of a
+ * subscription reach its handler one at a time per key, in the order they were published.
+ */
+export interface Broker {
+  publish(topic: string, key: string, value: Uint8Array): Promise<void>;
+  /** Joins consumer group `groupId`: each record goes to one member of the group. */
+  subscribe(groupId: string, topics: readonly string[], handler: RecordHandler): Promise<Subscription>;
+  close(): Promise<void>;
+}

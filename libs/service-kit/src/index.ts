@@ -1,0 +1,4 @@
+export * from './ingress';
+export * from './params';
+export * from './reply-to-http';
+export * from './shop-error';

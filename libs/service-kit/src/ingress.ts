@@ -1,0 +1,30 @@
+import type { Response } from 'express';
+import type { Codec, Envelope, IngressTopic, Variant } from '@shop/protos';
+
+/** One command for one entity: the topic of its domain, the entity id as key, and the envelope to send. */
+export interface IngressCommand<C extends { correlation_id: string }> {
+  topic: IngressTopic;
+  key: string;
+  codec: Codec<C>;
+  /** Builds the envelope once the gateway has chosen the request's correlation ID. */
+  build(correlationId: string): C;
+}
+
+/**
+ * What a domain service may do with a request: hand it to the ingress and let the gateway answer it
+ * with the reply. Services own validation and the shape of the command; nothing else.
+ */
+export interface Ingress {
+  dispatch<C extends { correlation_id: string }>(res: Response, command: IngressCommand<C>): Promise<void>;
+}
+
+/** `(res, entityId, command)` for one domain's topic and command envelope: what a route calls. */
+export function commandSender<M>(ingress: Ingress, topic: IngressTopic, codec: Codec<Envelope<'command', M>>) {
+  return (res: Response, key: string, command: Variant<M>): Promise<void> =>
+    ingress.dispatch(res, {
+      topic,
+      key,
+      codec,
+      build: (correlation_id) => ({ correlation_id, command }) as Envelope<'command', M>,
+    });
+}

@@ -1,0 +1,5 @@
+export * from './codec';
+export * from './errors';
+export * from './shop';
+export * from './statefun';
+export * from './topology';

@@ -1,0 +1,33 @@
+import type { Address } from './statefun';
+
+// Names shared by the gateway, the functions, the embedded runtime and statefun/module.yaml
+// (a test checks that module.yaml says the same).
+
+/** Ingress topics: one per REST domain, keyed by entity id; plus the batch fan-out topic. */
+export const Topics = {
+  users: 'shop-users',
+  payments: 'shop-payments',
+  stock: 'shop-stock',
+  orders: 'shop-orders',
+  batch: 'shop-batch',
+  /** Where every reply lands, keyed by correlation ID. */
+  egress: 'shop-egress',
+} as const;
+export type IngressTopic = Exclude<(typeof Topics)[keyof typeof Topics], typeof Topics.egress>;
+
+/** Function types, `shop/<entity>`; one virtual instance per entity id. */
+export const FunctionTypes = {
+  user: 'shop/user',
+  item: 'shop/item',
+  order: 'shop/order',
+  batch: 'shop/batch',
+} as const;
+export type FunctionTypeName = (typeof FunctionTypes)[keyof typeof FunctionTypes];
+
+/** The Kafka egress the functions write replies to (`io.statefun.kafka.v1/egress` id). */
+export const ReplyEgress = { namespace: 'shop', type: 'replies' } as const;
+
+export function addressOf(functionType: FunctionTypeName, id: string): Address {
+  const slash = functionType.indexOf('/');
+  return { namespace: functionType.slice(0, slash), type: functionType.slice(slash + 1), id };
+}

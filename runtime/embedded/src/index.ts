@@ -1,0 +1,3 @@
+export * from './dispatcher';
+export * from './embedded-runtime';
+export * from './module-config';

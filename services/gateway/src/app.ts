@@ -1,0 +1,99 @@
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { validate as isUuid } from 'uuid';
+import { ErrorCodes, ReplyCodec, Topics } from '@shop/protos';
+import type { Broker, Subscription } from '@shop/broker';
+import { ShopError, replyToHttp } from '@shop/service-kit';
+import { ordersRoutes } from '@shop/orders-service';
+import { paymentsRoutes } from '@shop/payments-service';
+import { stockRoutes } from '@shop/stock-service';
+import { usersRoutes } from '@shop/users-service';
+import type { CorrelationStore } from './correlation/correlation-store';
+import { GatewayIngress } from './gateway-ingress';
+
+export interface GatewayOptions {
+  broker: Broker;
+  store: CorrelationStore;
+  replyTimeoutMs: number;
+  /** Shown by `GET /`: `embedded` or `stack`. */
+  mode: string;
+  version: string;
+  onError?: (error: unknown) => void;
+}
+
+export interface Gateway {
+  readonly app: Express;
+  /** Starts consuming the egress topic; replies are routed through the correlation store. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function errorBody(error: ShopError): { error: string; code: string } {
+  return { error: error.message, code: error.code };
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const { broker, store } = options;
+  const ingress = new GatewayIngress(broker, store, options.replyTimeoutMs);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.get('/', (_req, res) => {
+    res.json({ name: 'statefun-shop', version: options.version, mode: options.mode });
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(usersRoutes(ingress), paymentsRoutes(ingress), stockRoutes(ingress), ordersRoutes(ingress));
+
+  app.get('/replies/:correlation_id', async (req, res) => {
+    const id = req.params.correlation_id;
+    if (!isUuid(id)) throw new ShopError('BAD_REQUEST', `correlation_id must be a UUID, got "${id}"`);
+    const found = await store.poll(id.toLowerCase());
+    if (!found) throw new ShopError('REPLY_NOT_FOUND', `no request ${id} is known here, or its reply expired`);
+    if (found.status === 'pending') {
+      res.status(202).json({ correlation_id: id, status: 'pending' });
+      return;
+    }
+    const answer = replyToHttp(ReplyCodec.decode(found.reply));
+    res.status(answer.status).json(answer.body);
+  });
+
+  app.use((req, res) => {
+    res
+      .status(ErrorCodes.ROUTE_NOT_FOUND.status)
+      .json({ error: `no route ${req.method} ${req.path}`, code: ErrorCodes.ROUTE_NOT_FOUND.code });
+  });
+
+  const onError: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    if (error instanceof ShopError) {
+      res.status(error.status).json(errorBody(error));
+      return;
+    }
+    // Express's own parse errors carry a 4xx status: the client's mistake, said plainly.
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json({ error: (error as Error).message, code: ErrorCodes.BAD_REQUEST.code });
+      return;
+    }
+    options.onError?.(error);
+    res.status(500).json({ error: 'internal error', code: 'SHOP_ERR_INTERNAL' });
+  };
+  app.use(onError);
+
+  let subscription: Subscription | undefined;
+  return {
+    app,
+    async start() {
+      subscription = await broker.subscribe('gateway', [Topics.egress], (record) => store.deliver(record.key, record.value));
+    },
+    async stop() {
+      await subscription?.unsubscribe();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/** What a poll for a correlation ID finds. */
+export type PollResult = { status: 'done'; reply: Uint8Array } | { status: 'pending' } | undefined;
+
+/** A request parked under its correlation ID, waiting on this replica. */
+export interface Parked {
+  /** The encoded reply, or undefined when the timeout passed first (the reply is then kept for polling). */
+  readonly reply: Promise<Uint8Array | undefined>;
+}
+
+/**
+ * The gateway's correlation map. Any replica may consume any reply from the egress topic; the store
+ * gets it to the replica that holds the HTTP request, or keeps it for polling when nobody waits.
+ */
+export interface CorrelationStore {
+  /** Records that this replica waits for `id`; resolves once the record is durable enough to route to. */
+  park(id: string, timeoutMs: number): Promise<Parked>;
+  /** A reply consumed from the egress topic by this replica. */
+  deliver(id: string, reply: Uint8Array): Promise<void>;
+  /** The reply if it exists, `pending` while still awaited, undefined when unknown or expired. */
+  poll(id: string): Promise<PollResult>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,4 @@
+export * from './app';
+export * from './correlation/correlation-store';
+export * from './correlation/memory-correlation-store';
+export * from './gateway-ingress';
