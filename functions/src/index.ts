@@ -4,7 +4,12 @@ import { itemFunction } from './item/item-function';
 import { orderFunction } from './order/order-function';
 import { userFunction } from './user/user-function';
 
-export const shopFunctions: readonly StatefulFunction[] = [userFunction, itemFunction, orderFunction, batchFunction];
+export const shopFunctions: readonly StatefulFunction[] = [
+  userFunction,
+  itemFunction,
+  orderFunction,
+  batchFunction,
+];
 
 /** The request-reply handler for every shop function: what both runtimes call. */
 export const createShopHandler = () => createRequestReplyHandler(shopFunctions);

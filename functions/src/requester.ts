@@ -26,7 +26,10 @@ export function requesterOf(ctx: Context, correlationId: string): Requester {
   const caller = ctx.caller;
   // Copied field by field: a requester may be kept in state, and state is plain JSON.
   return caller
-    ? { correlation_id: correlationId, caller: { namespace: caller.namespace, type: caller.type, id: caller.id } }
+    ? {
+        correlation_id: correlationId,
+        caller: { namespace: caller.namespace, type: caller.type, id: caller.id },
+      }
     : { correlation_id: correlationId };
 }
 
@@ -46,6 +49,10 @@ export function respond(ctx: Context, reply: Outbound): void {
   if (to.caller) {
     ctx.send(to.caller, ReplyCodec, message);
   } else {
-    ctx.kafkaEgress(ReplyEgress, { topic: Topics.egress, key: to.correlation_id, value: ReplyCodec.encode(message) });
+    ctx.kafkaEgress(ReplyEgress, {
+      topic: Topics.egress,
+      key: to.correlation_id,
+      value: ReplyCodec.encode(message),
+    });
   }
 }

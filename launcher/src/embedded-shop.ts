@@ -28,7 +28,12 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<R
   const onError = options.onError ?? (() => undefined);
   const broker = new MemoryBroker((error, record) => onError(`handler failed on ${record.topic}`, error));
   const handler = createShopHandler();
-  const runtime = new EmbeddedRuntime({ module: loadModule(), broker, call: (_typename, bytes) => handler(bytes), onError });
+  const runtime = new EmbeddedRuntime({
+    module: loadModule(),
+    broker,
+    call: (_typename, bytes) => handler(bytes),
+    onError,
+  });
   const gateway = createGateway({
     broker,
     store: new MemoryCorrelationStore(options.replyTtlSeconds * 1000),
@@ -40,7 +45,9 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<R
   await runtime.start();
   await gateway.start();
   const server: http.Server = await new Promise((resolve, reject) => {
-    const s = gateway.app.listen(options.port, options.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+    const s = gateway.app.listen(options.port, options.host, (error?: Error) =>
+      error ? reject(error) : resolve(s),
+    );
   });
   // Keep-alive sockets idle past the default 5 s confuse load generators that reuse them.
   server.keepAliveTimeout = 65_000;

@@ -128,6 +128,10 @@ export const BatchCommandCodec = envelopeCodec<'command', BatchCommands>(
   'shop.types/BatchCommand',
   'command',
 );
-export const ReplyCodec = envelopeCodec<'result', ReplyResults>('shop.types.Reply', 'shop.types/Reply', 'result');
+export const ReplyCodec = envelopeCodec<'result', ReplyResults>(
+  'shop.types.Reply',
+  'shop.types/Reply',
+  'result',
+);
 
 export const OrderLineCodec = messageCodec<OrderLine>('shop.types.OrderLine', 'shop.types/OrderLine');

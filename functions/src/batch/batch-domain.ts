@@ -40,21 +40,31 @@ export type RandomInt = (n: number) => number;
 
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => String(i));
 
-function fanOut(command: BatchCommand['command'], token: string, random: RandomInt): BatchOutgoing[] | ReplyResult {
+function fanOut(
+  command: BatchCommand['command'],
+  token: string,
+  random: RandomInt,
+): BatchOutgoing[] | ReplyResult {
   switch (command.kind) {
     case 'users': {
       const { n, starting_money } = command.value;
-      if (!isNonNegativeQuantity(starting_money)) return refusal('BAD_REQUEST', 'starting_money must be a non-negative integer');
+      if (!isNonNegativeQuantity(starting_money))
+        return refusal('BAD_REQUEST', 'starting_money must be a non-negative integer');
       return ids(n).map((id) => ({
         to: 'user',
         id,
-        command: { correlation_id: token, command: { kind: 'create', value: { credit: starting_money, reset: true } } },
+        command: {
+          correlation_id: token,
+          command: { kind: 'create', value: { credit: starting_money, reset: true } },
+        },
       }));
     }
     case 'items': {
       const { n, starting_stock, item_price } = command.value;
-      if (!isNonNegativeQuantity(starting_stock)) return refusal('BAD_REQUEST', 'starting_stock must be a non-negative integer');
-      if (!isPositiveQuantity(item_price)) return refusal('BAD_REQUEST', 'item_price must be a positive integer');
+      if (!isNonNegativeQuantity(starting_stock))
+        return refusal('BAD_REQUEST', 'starting_stock must be a non-negative integer');
+      if (!isPositiveQuantity(item_price))
+        return refusal('BAD_REQUEST', 'item_price must be a positive integer');
       return ids(n).map((id) => ({
         to: 'item',
         id,
@@ -69,7 +79,8 @@ function fanOut(command: BatchCommand['command'], token: string, random: RandomI
       if (!isPositiveQuantity(n_items) || !isPositiveQuantity(n_users)) {
         return refusal('BAD_REQUEST', 'n_items and n_users must be positive integers');
       }
-      if (!isPositiveQuantity(item_price)) return refusal('BAD_REQUEST', 'item_price must be a positive integer');
+      if (!isPositiveQuantity(item_price))
+        return refusal('BAD_REQUEST', 'item_price must be a positive integer');
       return ids(n).map((id) => {
         const lines: OrderLine[] = [];
         for (let k = 0; k < 2; k++) {
@@ -92,7 +103,12 @@ function fanOut(command: BatchCommand['command'], token: string, random: RandomI
 }
 
 /** Starts a batch by messaging every entity, then counts their replies and answers once all are in. */
-export function decideBatch(batchId: string, state: BatchState | undefined, input: BatchInput, random: RandomInt): BatchDecision {
+export function decideBatch(
+  batchId: string,
+  state: BatchState | undefined,
+  input: BatchInput,
+  random: RandomInt,
+): BatchDecision {
   if (input.kind === 'reply') {
     if (!state || input.reply.correlation_id !== batchId) return { state, replies: [], messages: [] };
     const result = input.reply.result;
@@ -102,16 +118,27 @@ export function decideBatch(batchId: string, state: BatchState | undefined, inpu
       failure: state.failure ?? (result.kind === 'error' ? result.value : null),
     };
     if (next.received < next.expected) return { state: next, replies: [], messages: [] };
-    const final: ReplyResult = next.failure ? { kind: 'error', value: next.failure } : { kind: 'success', value: { count: next.expected } };
+    const final: ReplyResult = next.failure
+      ? { kind: 'error', value: next.failure }
+      : { kind: 'success', value: { count: next.expected } };
     return { state: undefined, replies: [{ to: next.requester, result: final }], messages: [] };
   }
 
-  const reply = (result: ReplyResult): BatchDecision => ({ state, replies: [{ to: input.requester, result }], messages: [] });
+  const reply = (result: ReplyResult): BatchDecision => ({
+    state,
+    replies: [{ to: input.requester, result }],
+    messages: [],
+  });
   if (state) return reply(refusal('ALREADY_EXISTS', `batch ${batchId} is already running`));
   const n = input.command.value.n;
-  if (!isNonNegativeQuantity(n) || n > MAX_BATCH) return reply(refusal('BAD_REQUEST', `n must be an integer from 0 to ${MAX_BATCH}`));
+  if (!isNonNegativeQuantity(n) || n > MAX_BATCH)
+    return reply(refusal('BAD_REQUEST', `n must be an integer from 0 to ${MAX_BATCH}`));
   const messages = fanOut(input.command, batchId, random);
   if (!Array.isArray(messages)) return reply(messages);
   if (messages.length === 0) return reply({ kind: 'success', value: { count: 0 } });
-  return { state: { requester: input.requester, expected: messages.length, received: 0, failure: null }, replies: [], messages };
+  return {
+    state: { requester: input.requester, expected: messages.length, received: 0, failure: null },
+    replies: [],
+    messages,
+  };
 }

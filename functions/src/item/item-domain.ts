@@ -17,14 +17,20 @@ function stockLevel(itemId: string, state: ItemState): ReplyResult {
 }
 
 /** Applies one command to an item. A refusal leaves the state exactly as it was. */
-export function decideItem(itemId: string, state: ItemState | undefined, command: ItemCommand['command']): ItemDecision {
+export function decideItem(
+  itemId: string,
+  state: ItemState | undefined,
+  command: ItemCommand['command'],
+): ItemDecision {
   const unchanged = (result: ReplyResult): ItemDecision => ({ state, result });
 
   if (command.kind === 'create') {
     const { price, stock, reset } = command.value;
     if (state && !reset) return unchanged(refusal('ALREADY_EXISTS', `item ${itemId} already exists`));
-    if (!isPositiveQuantity(price)) return unchanged(refusal('BAD_REQUEST', 'price must be a positive integer'));
-    if (!isNonNegativeQuantity(stock)) return unchanged(refusal('BAD_REQUEST', 'stock must be a non-negative integer'));
+    if (!isPositiveQuantity(price))
+      return unchanged(refusal('BAD_REQUEST', 'price must be a positive integer'));
+    if (!isNonNegativeQuantity(stock))
+      return unchanged(refusal('BAD_REQUEST', 'stock must be a non-negative integer'));
     return { state: { price, stock }, result: { kind: 'item_created', value: { item_id: itemId } } };
   }
   if (!state) return unchanged(refusal('ITEM_NOT_FOUND', `item ${itemId} not found`));
@@ -36,16 +42,21 @@ export function decideItem(itemId: string, state: ItemState | undefined, command
       return unchanged(stockLevel(itemId, state));
     case 'add_stock': {
       const { amount } = command.value;
-      if (!isPositiveQuantity(amount)) return unchanged(refusal('BAD_REQUEST', 'amount must be a positive integer'));
-      if (!fitsSum(state.stock, amount)) return unchanged(refusal('LIMIT_EXCEEDED', 'stock would exceed the maximum'));
+      if (!isPositiveQuantity(amount))
+        return unchanged(refusal('BAD_REQUEST', 'amount must be a positive integer'));
+      if (!fitsSum(state.stock, amount))
+        return unchanged(refusal('LIMIT_EXCEEDED', 'stock would exceed the maximum'));
       const next = { ...state, stock: state.stock + amount };
       return { state: next, result: stockLevel(itemId, next) };
     }
     case 'subtract_stock': {
       const { amount } = command.value;
-      if (!isPositiveQuantity(amount)) return unchanged(refusal('BAD_REQUEST', 'amount must be a positive integer'));
+      if (!isPositiveQuantity(amount))
+        return unchanged(refusal('BAD_REQUEST', 'amount must be a positive integer'));
       if (state.stock < amount) {
-        return unchanged(refusal('OUT_OF_STOCK', `item ${itemId} has ${state.stock} in stock, needs ${amount}`));
+        return unchanged(
+          refusal('OUT_OF_STOCK', `item ${itemId} has ${state.stock} in stock, needs ${amount}`),
+        );
       }
       const next = { ...state, stock: state.stock - amount };
       return { state: next, result: stockLevel(itemId, next) };

@@ -45,10 +45,10 @@ export interface OrderState {
 }
 
 export type OrderInput =
-  | { kind: 'command'; requester: Requester; command: Command }
-  | { kind: 'reply'; reply: Reply };
+  { kind: 'command'; requester: Requester; command: Command } | { kind: 'reply'; reply: Reply };
 
-export type OrderOutgoing = { to: 'user'; id: string; command: UserCommand } | { to: 'item'; id: string; command: ItemCommand };
+export type OrderOutgoing =
+  { to: 'user'; id: string; command: UserCommand } | { to: 'item'; id: string; command: ItemCommand };
 
 export interface OrderDecision {
   state: OrderState | undefined;
@@ -105,7 +105,13 @@ function copyLine(line: OrderLine): OrderLine {
   return { item_id: line.item_id, quantity: line.quantity, unit_price: line.unit_price };
 }
 
-function onCommand(orderId: string, state: OrderState | undefined, requester: Requester, command: Command, out: Out): OrderState | undefined {
+function onCommand(
+  orderId: string,
+  state: OrderState | undefined,
+  requester: Requester,
+  command: Command,
+  out: Out,
+): OrderState | undefined {
   const reply = (result: ReplyResult): void => {
     out.replies.push({ to: requester, result });
   };
@@ -157,7 +163,11 @@ function onCommand(orderId: string, state: OrderState | undefined, requester: Re
     }
     case 'payment_cancelled': {
       if (!state || state.status !== 'paid') return state;
-      release(out, state.lines, state.lines.map((line) => line.item_id));
+      release(
+        out,
+        state.lines,
+        state.lines.map((line) => line.item_id),
+      );
       return moveTo(state, 'open', null);
     }
   }
@@ -186,7 +196,11 @@ function onCommand(orderId: string, state: OrderState | undefined, requester: Re
       }
       const seq = state.seq + 1;
       const token = tokenOf(orderId, seq);
-      out.messages.push({ to: 'item', id: item_id, command: { correlation_id: token, command: { kind: 'find', value: {} } } });
+      out.messages.push({
+        to: 'item',
+        id: item_id,
+        command: { correlation_id: token, command: { kind: 'find', value: {} } },
+      });
       return moveTo({ ...state, seq }, 'adding', { kind: 'add', token, requester, item_id, quantity });
     }
     case 'remove_item': {
@@ -236,7 +250,12 @@ function onCommand(orderId: string, state: OrderState | undefined, requester: Re
   }
 }
 
-function onReply(orderId: string, state: OrderState | undefined, reply: Reply, out: Out): OrderState | undefined {
+function onReply(
+  orderId: string,
+  state: OrderState | undefined,
+  reply: Reply,
+  out: Out,
+): OrderState | undefined {
   const step = state?.step;
   if (!state || !step) return state;
   const answer = (result: ReplyResult): void => {
@@ -248,7 +267,9 @@ function onReply(orderId: string, state: OrderState | undefined, reply: Reply, o
     case 'create': {
       if (correlation !== step.token) return state;
       if (result.kind !== 'user') {
-        answer(result.kind === 'error' ? result : refusal('USER_NOT_FOUND', `user ${state.user_id} not found`));
+        answer(
+          result.kind === 'error' ? result : refusal('USER_NOT_FOUND', `user ${state.user_id} not found`),
+        );
         return undefined;
       }
       answer({ kind: 'order_created', value: { order_id: orderId } });
@@ -257,15 +278,22 @@ function onReply(orderId: string, state: OrderState | undefined, reply: Reply, o
     case 'add': {
       if (correlation !== step.token) return state;
       if (result.kind !== 'item') {
-        answer(result.kind === 'error' ? result : refusal('ITEM_NOT_FOUND', `item ${step.item_id} not found`));
+        answer(
+          result.kind === 'error' ? result : refusal('ITEM_NOT_FOUND', `item ${step.item_id} not found`),
+        );
         return moveTo(state, 'open', null);
       }
       const price = result.value.price;
       const existing = state.lines.find((line) => line.item_id === step.item_id);
       const lines = existing
-        ? state.lines.map((line) => (line === existing ? { ...line, quantity: line.quantity + step.quantity } : line))
+        ? state.lines.map((line) =>
+            line === existing ? { ...line, quantity: line.quantity + step.quantity } : line,
+          )
         : [...state.lines, { item_id: step.item_id, quantity: step.quantity, unit_price: price }];
-      if (!Number.isSafeInteger(totalCost(lines)) || lines.some((line) => !Number.isSafeInteger(line.quantity))) {
+      if (
+        !Number.isSafeInteger(totalCost(lines)) ||
+        lines.some((line) => !Number.isSafeInteger(line.quantity))
+      ) {
         answer(refusal('LIMIT_EXCEEDED', 'the order total would exceed the maximum'));
         return moveTo(state, 'open', null);
       }
@@ -281,7 +309,8 @@ function onReply(orderId: string, state: OrderState | undefined, reply: Reply, o
       const awaiting = step.awaiting.filter((id) => id !== itemId);
       const reserved = result.kind === 'stock_level' ? [...step.reserved, itemId] : step.reserved;
       const failure =
-        step.failure ?? (result.kind === 'error' ? result.value : result.kind === 'stock_level' ? null : unexpected(result));
+        step.failure ??
+        (result.kind === 'error' ? result.value : result.kind === 'stock_level' ? null : unexpected(result));
       if (awaiting.length > 0) {
         return { ...state, step: { ...step, awaiting, reserved, failure } };
       }
@@ -303,7 +332,11 @@ function onReply(orderId: string, state: OrderState | undefined, reply: Reply, o
     case 'charge': {
       if (correlation !== step.token) return state;
       if (result.kind !== 'user') {
-        release(out, state.lines, state.lines.map((line) => line.item_id));
+        release(
+          out,
+          state.lines,
+          state.lines.map((line) => line.item_id),
+        );
         answer(result.kind === 'error' ? result : { kind: 'error', value: unexpected(result) });
         return moveTo(state, 'open', null);
       }
@@ -330,7 +363,11 @@ function decodeCommand(encoded: string): Command {
  * Applies one input (a command, or a reply from a user or item the order waits on) and then every
  * queued command the order can now take, in arrival order.
  */
-export function decideOrder(orderId: string, state: OrderState | undefined, input: OrderInput): OrderDecision {
+export function decideOrder(
+  orderId: string,
+  state: OrderState | undefined,
+  input: OrderInput,
+): OrderDecision {
   const out: Out = { replies: [], messages: [] };
   // Queued commands of an order that just ceased to exist: they are answered as for an unknown order.
   const orphans: Stashed[] = [];

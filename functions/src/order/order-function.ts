@@ -14,7 +14,8 @@ import { decideOrder, type OrderInput, type OrderOutgoing, type OrderState } fro
 export const OrderStateSpec = valueSpec('order', Types.json<OrderState>('shop.types/OrderState'));
 
 function send(ctx: Context, message: OrderOutgoing): void {
-  if (message.to === 'user') ctx.send(addressOf(FunctionTypes.user, message.id), UserCommandCodec, message.command);
+  if (message.to === 'user')
+    ctx.send(addressOf(FunctionTypes.user, message.id), UserCommandCodec, message.command);
   else ctx.send(addressOf(FunctionTypes.item, message.id), ItemCommandCodec, message.command);
 }
 

@@ -21,13 +21,18 @@ function view(userId: string, state: UserState): ReplyResult {
 }
 
 /** Applies one command to a user. A refusal leaves the state exactly as it was. */
-export function decideUser(userId: string, state: UserState | undefined, command: UserCommand['command']): UserDecision {
+export function decideUser(
+  userId: string,
+  state: UserState | undefined,
+  command: UserCommand['command'],
+): UserDecision {
   const unchanged = (result: ReplyResult): UserDecision => ({ state, result });
 
   if (command.kind === 'create') {
     const { credit, reset } = command.value;
     if (state && !reset) return unchanged(refusal('ALREADY_EXISTS', `user ${userId} already exists`));
-    if (!isNonNegativeQuantity(credit)) return unchanged(refusal('BAD_REQUEST', 'credit must be a non-negative integer'));
+    if (!isNonNegativeQuantity(credit))
+      return unchanged(refusal('BAD_REQUEST', 'credit must be a non-negative integer'));
     return { state: { credit, payments: {} }, result: { kind: 'user_created', value: { user_id: userId } } };
   }
   if (!state) return unchanged(refusal('USER_NOT_FOUND', `user ${userId} not found`));
@@ -39,8 +44,10 @@ export function decideUser(userId: string, state: UserState | undefined, command
       return { state: undefined, result: { kind: 'success', value: { count: 0 } } };
     case 'add_credit': {
       const { amount } = command.value;
-      if (!isPositiveQuantity(amount)) return unchanged(refusal('BAD_REQUEST', 'amount must be a positive integer'));
-      if (!fitsSum(state.credit, amount)) return unchanged(refusal('LIMIT_EXCEEDED', 'credit would exceed the maximum'));
+      if (!isPositiveQuantity(amount))
+        return unchanged(refusal('BAD_REQUEST', 'amount must be a positive integer'));
+      if (!fitsSum(state.credit, amount))
+        return unchanged(refusal('LIMIT_EXCEEDED', 'credit would exceed the maximum'));
       const next = { ...state, credit: state.credit + amount };
       return { state: next, result: view(userId, next) };
     }
@@ -48,11 +55,16 @@ export function decideUser(userId: string, state: UserState | undefined, command
     case 'pay': {
       const amount = command.value.amount;
       const orderId = command.kind === 'pay' ? command.value.order_id : '';
-      if (!isPositiveQuantity(amount)) return unchanged(refusal('BAD_REQUEST', 'amount must be a positive integer'));
+      if (!isPositiveQuantity(amount))
+        return unchanged(refusal('BAD_REQUEST', 'amount must be a positive integer'));
       if (state.credit < amount) {
-        return unchanged(refusal('INSUFFICIENT_CREDIT', `user ${userId} has ${state.credit} credit, needs ${amount}`));
+        return unchanged(
+          refusal('INSUFFICIENT_CREDIT', `user ${userId} has ${state.credit} credit, needs ${amount}`),
+        );
       }
-      const payments = orderId ? { ...state.payments, [orderId]: (state.payments[orderId] ?? 0) + amount } : state.payments;
+      const payments = orderId
+        ? { ...state.payments, [orderId]: (state.payments[orderId] ?? 0) + amount }
+        : state.payments;
       const next = { credit: state.credit - amount, payments };
       return { state: next, result: view(userId, next) };
     }
@@ -62,8 +74,7 @@ export function decideUser(userId: string, state: UserState | undefined, command
       if (paid === undefined) {
         return unchanged(refusal('PAYMENT_NOT_FOUND', `user ${userId} made no payment for order ${orderId}`));
       }
-      const payments = { ...state.payments };
-      delete payments[orderId];
+      const payments = Object.fromEntries(Object.entries(state.payments).filter(([id]) => id !== orderId));
       // A refund returns money that was taken: the sum can only come back to where it was.
       const next = { credit: state.credit + paid, payments };
       return { state: next, result: view(userId, next), cancelledOrderId: orderId };

@@ -14,7 +14,9 @@ interface Group {
 export class MemoryBroker implements Broker {
   private readonly groups = new Map<string, Group>();
 
-  constructor(private readonly onHandlerError: (error: unknown, record: BrokerRecord) => void = () => undefined) {}
+  constructor(
+    private readonly onHandlerError: (error: unknown, record: BrokerRecord) => void = () => undefined,
+  ) {}
 
   publish(topic: string, key: string, value: Uint8Array): Promise<void> {
     const record = { topic, key, value };

@@ -19,7 +19,11 @@ export interface Ingress {
 }
 
 /** `(res, entityId, command)` for one domain's topic and command envelope: what a route calls. */
-export function commandSender<M>(ingress: Ingress, topic: IngressTopic, codec: Codec<Envelope<'command', M>>) {
+export function commandSender<M>(
+  ingress: Ingress,
+  topic: IngressTopic,
+  codec: Codec<Envelope<'command', M>>,
+) {
   return (res: Response, key: string, command: Variant<M>): Promise<void> =>
     ingress.dispatch(res, {
       topic,

@@ -37,6 +37,9 @@ export function replyToHttp(reply: Reply): HttpAnswer {
     case 'payment_status':
       return { status: 200, body: { paid: value.paid } };
     case 'success':
-      return { status: 200, body: value.count > 0 ? { success: true, count: value.count } : { success: true } };
+      return {
+        status: 200,
+        body: value.count > 0 ? { success: true, count: value.count } : { success: true },
+      };
   }
 }

@@ -1,9 +1,4 @@
-import {
-  BooleanWrapperCodec,
-  LongWrapperCodec,
-  StringWrapperCodec,
-  type Codec,
-} from '@shop/protos';
+import { BooleanWrapperCodec, LongWrapperCodec, StringWrapperCodec, type Codec } from '@shop/protos';
 
 /** A message or state type: a typename and how its values become bytes. Same shape as a proto Codec. */
 export type Type<T> = Codec<T>;

@@ -153,12 +153,16 @@ export class Dispatcher {
       instance.lastInvokedAt = now;
       for (const mutation of result.state_mutations) {
         if (mutation.mutation_type === MutationType.MODIFY && mutation.state_value) {
-          instance.values.set(mutation.state_name, { value: copyTypedValue(mutation.state_value), writtenAt: now });
+          instance.values.set(mutation.state_name, {
+            value: copyTypedValue(mutation.state_value),
+            writtenAt: now,
+          });
         } else {
           instance.values.delete(mutation.state_name);
         }
       }
-      for (const message of result.outgoing_messages) this.send(message.target, message.argument, instance.address);
+      for (const message of result.outgoing_messages)
+        this.send(message.target, message.argument, instance.address);
       for (const delayed of result.delayed_invocations) this.schedule(instance.address, delayed);
       for (const egress of result.outgoing_egresses) this.options.egress(egress);
       return;
@@ -167,7 +171,13 @@ export class Dispatcher {
 
   private schedule(
     sender: Address,
-    delayed: { is_cancellation_request: boolean; cancellation_token: string; delay_in_ms: number; target?: Address | null; argument?: TypedValue | null },
+    delayed: {
+      is_cancellation_request: boolean;
+      cancellation_token: string;
+      delay_in_ms: number;
+      target?: Address | null;
+      argument?: TypedValue | null;
+    },
   ): void {
     const token = delayed.cancellation_token ? `${key(sender)}#${delayed.cancellation_token}` : '';
     if (delayed.is_cancellation_request) {
@@ -196,7 +206,9 @@ export class Dispatcher {
       const present = stored && instance.values.has(name);
       state.push({
         state_name: name,
-        state_value: present ? stored.value : { typename: spec.type_typename, has_value: false, value: new Uint8Array(0) },
+        state_value: present
+          ? stored.value
+          : { typename: spec.type_typename, has_value: false, value: new Uint8Array(0) },
       });
     }
     return state;
@@ -205,7 +217,10 @@ export class Dispatcher {
   private expired(instance: Instance, name: string, stored: StoredValue): boolean {
     const expiration = instance.specs.get(name)?.expiration_spec;
     if (!expiration || expiration.mode === ExpireMode.NONE) return false;
-    const since = expiration.mode === ExpireMode.AFTER_INVOKE ? Math.max(stored.writtenAt, instance.lastInvokedAt) : stored.writtenAt;
+    const since =
+      expiration.mode === ExpireMode.AFTER_INVOKE
+        ? Math.max(stored.writtenAt, instance.lastInvokedAt)
+        : stored.writtenAt;
     return this.now() - since >= expiration.expire_after_millis;
   }
 }
@@ -216,7 +231,11 @@ function key(address: Address): string {
 
 // Decoded bytes may be views into the whole response buffer: copy them so that it can be freed.
 function copyTypedValue(value: TypedValue): TypedValue {
-  return { typename: value.typename, has_value: value.has_value, value: Uint8Array.prototype.slice.call(value.value) };
+  return {
+    typename: value.typename,
+    has_value: value.has_value,
+    value: Uint8Array.prototype.slice.call(value.value),
+  };
 }
 
 function sleep(ms: number): Promise<void> {

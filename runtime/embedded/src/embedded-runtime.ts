@@ -30,7 +30,10 @@ export class EmbeddedRuntime implements Runtime {
       egress: (message) => this.egress(message),
       maxBatch: (typename) => endpointFor(module, typename)?.maxNumBatchRequests ?? 1000,
       onCallError: (error, target, attempt) =>
-        options.onError?.(`call to ${target.namespace}/${target.type}/${target.id} failed (attempt ${attempt})`, error),
+        options.onError?.(
+          `call to ${target.namespace}/${target.type}/${target.id} failed (attempt ${attempt})`,
+          error,
+        ),
     });
   }
 

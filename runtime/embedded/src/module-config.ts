@@ -22,7 +22,8 @@ function str(value: unknown, where: string): string {
 export function parseModule(text: string): ModuleConfig {
   const config: ModuleConfig = { endpoints: [], ingresses: [], kafkaEgresses: [] };
   for (const document of parseAllDocuments(text)) {
-    if (document.errors.length > 0) throw new Error(`module.yaml: ${document.errors[0]!.message}`);
+    const [error] = document.errors;
+    if (error) throw new Error(`module.yaml: ${error.message}`);
     const doc = document.toJS() as Doc | null;
     if (!doc) continue;
     const spec = doc.spec ?? {};
@@ -38,7 +39,9 @@ export function parseModule(text: string): ModuleConfig {
         const id = str(spec.id, 'ingress id');
         const topics = Array.isArray(spec.topics) ? (spec.topics as Record<string, unknown>[]) : [];
         for (const topic of topics) {
-          const targets = Array.isArray(topic.targets) ? topic.targets.map((t) => str(t, `${id} target`)) : [];
+          const targets = Array.isArray(topic.targets)
+            ? topic.targets.map((t) => str(t, `${id} target`))
+            : [];
           config.ingresses.push({
             id,
             topic: str(topic.topic, `${id} topic`),
@@ -63,7 +66,10 @@ export function loadModule(file: string = defaultModulePath): ModuleConfig {
 }
 
 /** The endpoint serving a function type, by StateFun's rule: an exact typename, or `namespace/*`. */
-export function endpointFor(config: ModuleConfig, typename: string): ModuleConfig['endpoints'][number] | undefined {
+export function endpointFor(
+  config: ModuleConfig,
+  typename: string,
+): ModuleConfig['endpoints'][number] | undefined {
   const namespace = typename.slice(0, typename.indexOf('/'));
   return config.endpoints.find((e) => e.functions === typename || e.functions === `${namespace}/*`);
 }

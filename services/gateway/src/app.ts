@@ -50,7 +50,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const id = req.params.correlation_id;
     if (!isUuid(id)) throw new ShopError('BAD_REQUEST', `correlation_id must be a UUID, got "${id}"`);
     const found = await store.poll(id.toLowerCase());
-    if (!found) throw new ShopError('REPLY_NOT_FOUND', `no request ${id} is known here, or its reply expired`);
+    if (!found)
+      throw new ShopError('REPLY_NOT_FOUND', `no request ${id} is known here, or its reply expired`);
     if (found.status === 'pending') {
       res.status(202).json({ correlation_id: id, status: 'pending' });
       return;
@@ -89,7 +90,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     app,
     async start() {
-      subscription = await broker.subscribe('gateway', [Topics.egress], (record) => store.deliver(record.key, record.value));
+      subscription = await broker.subscribe('gateway', [Topics.egress], (record) =>
+        store.deliver(record.key, record.value),
+      );
     },
     async stop() {
       await subscription?.unsubscribe();

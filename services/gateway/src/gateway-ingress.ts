@@ -20,7 +20,10 @@ export class GatewayIngress implements Ingress {
     private readonly replyTimeoutMs: number,
   ) {}
 
-  async dispatch<C extends { correlation_id: string }>(res: Response, command: IngressCommand<C>): Promise<void> {
+  async dispatch<C extends { correlation_id: string }>(
+    res: Response,
+    command: IngressCommand<C>,
+  ): Promise<void> {
     const correlationId = uuid();
     const value = command.codec.encode(command.build(correlationId));
     let parked;

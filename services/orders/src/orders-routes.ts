@@ -12,7 +12,9 @@ export function ordersRoutes(ingress: Ingress): Router {
   router.post('/orders/create/:user_id', (req, res) =>
     send(res, uuid(), { kind: 'create', value: { user_id: entityId(req, 'user_id') } }),
   );
-  router.get('/orders/find/:order_id', (req, res) => send(res, entityId(req, 'order_id'), { kind: 'find', value: {} }));
+  router.get('/orders/find/:order_id', (req, res) =>
+    send(res, entityId(req, 'order_id'), { kind: 'find', value: {} }),
+  );
   router.post('/orders/addItem/:order_id/:item_id{/:quantity}', (req, res) =>
     send(res, entityId(req, 'order_id'), {
       kind: 'add_item',
@@ -23,7 +25,10 @@ export function ordersRoutes(ingress: Ingress): Router {
     }),
   );
   router.delete('/orders/removeItem/:order_id/:item_id', (req, res) =>
-    send(res, entityId(req, 'order_id'), { kind: 'remove_item', value: { item_id: entityId(req, 'item_id') } }),
+    send(res, entityId(req, 'order_id'), {
+      kind: 'remove_item',
+      value: { item_id: entityId(req, 'item_id') },
+    }),
   );
   router.delete('/orders/remove/:order_id', (req, res) =>
     send(res, entityId(req, 'order_id'), { kind: 'remove', value: {} }),

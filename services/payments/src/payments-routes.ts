@@ -12,12 +12,20 @@ export function paymentsRoutes(ingress: Ingress): Router {
   router.post('/payment/create_user', (_req, res) =>
     send(res, uuid(), { kind: 'create', value: { credit: 0, reset: false } }),
   );
-  router.get('/payment/find_user/:user_id', (req, res) => send(res, entityId(req, 'user_id'), { kind: 'find', value: {} }));
+  router.get('/payment/find_user/:user_id', (req, res) =>
+    send(res, entityId(req, 'user_id'), { kind: 'find', value: {} }),
+  );
   router.post('/payment/add_funds/:user_id/:amount', (req, res) =>
-    send(res, entityId(req, 'user_id'), { kind: 'add_credit', value: { amount: positiveInt(req, 'amount') } }),
+    send(res, entityId(req, 'user_id'), {
+      kind: 'add_credit',
+      value: { amount: positiveInt(req, 'amount') },
+    }),
   );
   router.post('/payment/pay/:user_id/:amount', (req, res) =>
-    send(res, entityId(req, 'user_id'), { kind: 'pay', value: { order_id: '', amount: positiveInt(req, 'amount') } }),
+    send(res, entityId(req, 'user_id'), {
+      kind: 'pay',
+      value: { order_id: '', amount: positiveInt(req, 'amount') },
+    }),
   );
   router.post('/payment/pay/:user_id/:order_id/:amount', (req, res) =>
     send(res, entityId(req, 'user_id'), {
@@ -26,15 +34,24 @@ export function paymentsRoutes(ingress: Ingress): Router {
     }),
   );
   router.post('/payment/cancel/:user_id/:order_id', (req, res) =>
-    send(res, entityId(req, 'user_id'), { kind: 'cancel_payment', value: { order_id: entityId(req, 'order_id') } }),
+    send(res, entityId(req, 'user_id'), {
+      kind: 'cancel_payment',
+      value: { order_id: entityId(req, 'order_id') },
+    }),
   );
   router.get('/payment/status/:user_id/:order_id', (req, res) =>
-    send(res, entityId(req, 'user_id'), { kind: 'payment_status', value: { order_id: entityId(req, 'order_id') } }),
+    send(res, entityId(req, 'user_id'), {
+      kind: 'payment_status',
+      value: { order_id: entityId(req, 'order_id') },
+    }),
   );
   router.post('/payment/batch_init/:n/:starting_money', (req, res) =>
     sendBatch(res, uuid(), {
       kind: 'users',
-      value: { n: nonNegativeInt(req, 'n', MAX_BATCH), starting_money: nonNegativeInt(req, 'starting_money') },
+      value: {
+        n: nonNegativeInt(req, 'n', MAX_BATCH),
+        starting_money: nonNegativeInt(req, 'starting_money'),
+      },
     }),
   );
   return router;

@@ -10,9 +10,14 @@ export function stockRoutes(ingress: Ingress): Router {
   const sendBatch = commandSender(ingress, Topics.batch, BatchCommandCodec);
 
   router.post('/stock/item/create/:price', (req, res) =>
-    send(res, uuid(), { kind: 'create', value: { price: positiveInt(req, 'price'), stock: 0, reset: false } }),
+    send(res, uuid(), {
+      kind: 'create',
+      value: { price: positiveInt(req, 'price'), stock: 0, reset: false },
+    }),
   );
-  router.get('/stock/find/:item_id', (req, res) => send(res, entityId(req, 'item_id'), { kind: 'find', value: {} }));
+  router.get('/stock/find/:item_id', (req, res) =>
+    send(res, entityId(req, 'item_id'), { kind: 'find', value: {} }),
+  );
   router.get('/stock/availability/:item_id', (req, res) =>
     send(res, entityId(req, 'item_id'), { kind: 'availability', value: {} }),
   );
@@ -20,7 +25,10 @@ export function stockRoutes(ingress: Ingress): Router {
     send(res, entityId(req, 'item_id'), { kind: 'add_stock', value: { amount: positiveInt(req, 'amount') } }),
   );
   router.post('/stock/subtract/:item_id/:amount', (req, res) =>
-    send(res, entityId(req, 'item_id'), { kind: 'subtract_stock', value: { amount: positiveInt(req, 'amount') } }),
+    send(res, entityId(req, 'item_id'), {
+      kind: 'subtract_stock',
+      value: { amount: positiveInt(req, 'amount') },
+    }),
   );
   router.post('/stock/batch_init/:n/:starting_stock/:item_price', (req, res) =>
     sendBatch(res, uuid(), {

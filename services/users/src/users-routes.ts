@@ -9,15 +9,25 @@ export function usersRoutes(ingress: Ingress): Router {
   const send = commandSender(ingress, Topics.users, UserCommandCodec);
   const find = { kind: 'find', value: {} } as const;
 
-  router.post('/users/create', (_req, res) => send(res, uuid(), { kind: 'create', value: { credit: 0, reset: false } }));
+  router.post('/users/create', (_req, res) =>
+    send(res, uuid(), { kind: 'create', value: { credit: 0, reset: false } }),
+  );
   router.get('/users/find/:user_id', (req, res) => send(res, entityId(req, 'user_id'), find));
   router.get('/users/credit/:user_id', (req, res) => send(res, entityId(req, 'user_id'), find));
-  router.delete('/users/remove/:user_id', (req, res) => send(res, entityId(req, 'user_id'), { kind: 'remove', value: {} }));
+  router.delete('/users/remove/:user_id', (req, res) =>
+    send(res, entityId(req, 'user_id'), { kind: 'remove', value: {} }),
+  );
   router.post('/users/credit/add/:user_id/:amount', (req, res) =>
-    send(res, entityId(req, 'user_id'), { kind: 'add_credit', value: { amount: positiveInt(req, 'amount') } }),
+    send(res, entityId(req, 'user_id'), {
+      kind: 'add_credit',
+      value: { amount: positiveInt(req, 'amount') },
+    }),
   );
   router.post('/users/credit/subtract/:user_id/:amount', (req, res) =>
-    send(res, entityId(req, 'user_id'), { kind: 'subtract_credit', value: { amount: positiveInt(req, 'amount') } }),
+    send(res, entityId(req, 'user_id'), {
+      kind: 'subtract_credit',
+      value: { amount: positiveInt(req, 'amount') },
+    }),
   );
   return router;
 }

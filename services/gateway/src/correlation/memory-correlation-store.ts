@@ -23,7 +23,8 @@ export class MemoryCorrelationStore implements CorrelationStore {
   park(id: string, timeoutMs: number): Promise<Parked> {
     // Only requests that outlive their timeout need an entry: the others are answered directly.
     const reply = this.waiters.add(id, timeoutMs, () => {
-      if (!this.entries.has(id)) this.entries.set(id, { reply: undefined, expiresAt: this.now() + this.ttlMs });
+      if (!this.entries.has(id))
+        this.entries.set(id, { reply: undefined, expiresAt: this.now() + this.ttlMs });
       return Promise.resolve(this.entries.get(id)?.reply);
     });
     return Promise.resolve({ reply });

@@ -3,7 +3,10 @@
  * timeout. Both store implementations keep their local waiters here.
  */
 export class Waiters {
-  private readonly pending = new Map<string, { resolve: (reply: Uint8Array | undefined) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<
+    string,
+    { resolve: (reply: Uint8Array | undefined) => void; timer: NodeJS.Timeout }
+  >();
 
   /** Waits for `id`; on timeout calls `onTimeout` for a last look and resolves with what it finds. */
   add(
