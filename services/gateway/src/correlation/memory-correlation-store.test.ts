@@ -1,0 +1,36 @@
+import { MemoryCorrelationStore } from './memory-correlation-store';
+
+const bytes = (...values: number[]) => Uint8Array.from(values);
+
+describe('gateway > correlation > memory', () => {
+  let now = 0;
+  let store: MemoryCorrelationStore;
+  beforeEach(() => {
+    now = 0;
+    store = new MemoryCorrelationStore(1000, () => now);
+  });
+  afterEach(() => store.close());
+
+  it('hands a reply to the request parked under its correlation ID', async () => {
+    const parked = await store.park('a', 5000);
+    await store.deliver('b', bytes(9));
+    await store.deliver('a', bytes(1, 2));
+    await expect(parked.reply).resolves.toEqual(bytes(1, 2));
+    // Answered directly, so there is nothing left to poll.
+    await expect(store.poll('a')).resolves.toBeUndefined();
+  });
+
+  it('keeps a late reply for polling until its time to live passes', async () => {
+    const parked = await store.park('late', 1);
+    await expect(parked.reply).resolves.toBeUndefined();
+    await expect(store.poll('late')).resolves.toEqual({ status: 'pending' });
+    await store.deliver('late', bytes(7));
+    await expect(store.poll('late')).resolves.toEqual({ status: 'done', reply: bytes(7) });
+    now += 1001;
+    await expect(store.poll('late')).resolves.toBeUndefined();
+  });
+
+  it('knows nothing of ids it never parked', async () => {
+    await expect(store.poll('never')).resolves.toBeUndefined();
+  });
+});
