@@ -2,15 +2,13 @@ import {
   MAX_BATCH,
   type BatchCommand,
   type ErrorBody,
-  type ItemCommand,
-  type OrderCommand,
   type OrderLine,
   type Reply,
   type ReplyResult,
-  type UserCommand,
 } from '@shop/protos';
 import { isNonNegativeQuantity, isPositiveQuantity } from '../limits';
-import { refusal, type Outbound, type Requester } from '../requester';
+import type { Decision, Outgoing } from '../outgoing';
+import { refusal, type Requester } from '../requester';
 
 /** A batch in flight: how many entities must answer, how many have, and the first refusal. */
 export interface BatchState {
@@ -20,20 +18,11 @@ export interface BatchState {
   failure: ErrorBody | null;
 }
 
-export type BatchOutgoing =
-  | { to: 'user'; id: string; command: UserCommand }
-  | { to: 'item'; id: string; command: ItemCommand }
-  | { to: 'order'; id: string; command: OrderCommand };
-
 export type BatchInput =
   | { kind: 'command'; requester: Requester; command: BatchCommand['command'] }
   | { kind: 'reply'; reply: Reply };
 
-export interface BatchDecision {
-  state: BatchState | undefined;
-  replies: Outbound[];
-  messages: BatchOutgoing[];
-}
+export type BatchDecision = Decision<BatchState>;
 
 /** Random integers in [0, n): injected so that tests can pin the orders' random lines. */
 export type RandomInt = (n: number) => number;
@@ -44,7 +33,7 @@ function fanOut(
   command: BatchCommand['command'],
   token: string,
   random: RandomInt,
-): BatchOutgoing[] | ReplyResult {
+): Outgoing[] | ReplyResult {
   switch (command.kind) {
     case 'users': {
       const { n, starting_money } = command.value;

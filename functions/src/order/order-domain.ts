@@ -1,15 +1,14 @@
 import {
   OrderCommandCodec,
   type ErrorBody,
-  type ItemCommand,
   type OrderCommand,
   type OrderLine,
   type Reply,
   type ReplyResult,
-  type UserCommand,
 } from '@shop/protos';
 import { isPositiveQuantity } from '../limits';
-import { refusal, type Outbound, type Requester } from '../requester';
+import type { Decision } from '../outgoing';
+import { refusal, type Requester } from '../requester';
 import { canMove, isBusy, isCheckingOut, type OrderStatus } from './order-status';
 
 type Command = OrderCommand['command'];
@@ -47,19 +46,9 @@ export interface OrderState {
 export type OrderInput =
   { kind: 'command'; requester: Requester; command: Command } | { kind: 'reply'; reply: Reply };
 
-export type OrderOutgoing =
-  { to: 'user'; id: string; command: UserCommand } | { to: 'item'; id: string; command: ItemCommand };
+export type OrderDecision = Decision<OrderState>;
 
-export interface OrderDecision {
-  state: OrderState | undefined;
-  replies: Outbound[];
-  messages: OrderOutgoing[];
-}
-
-interface Out {
-  replies: Outbound[];
-  messages: OrderOutgoing[];
-}
+type Out = Omit<OrderDecision, 'state'>;
 
 export function totalCost(lines: readonly OrderLine[]): number {
   return lines.reduce((sum, line) => sum + line.quantity * line.unit_price, 0);
