@@ -4,11 +4,11 @@ import { createShopHandler } from './index';
 
 /**
  * The functions' HTTP server, as StateFun's `io.statefun.endpoints.v2/http` endpoint calls it
- * (statefun/module.yaml). FUNCTIONS_PORT (default 8081) and FUNCTIONS_HOST (default 0.0.0.0).
+ * (statefun/module.yaml). FUNCTIONS_PORT (default 8001) and FUNCTIONS_HOST (default 0.0.0.0).
  */
 async function main(): Promise<void> {
   const log = pino({ level: process.env.LOG_LEVEL || 'info' });
-  const rawPort = process.env.FUNCTIONS_PORT || '8081';
+  const rawPort = process.env.FUNCTIONS_PORT || '8001';
   if (!/^\d+$/.test(rawPort) || Number(rawPort) > 65535)
     throw new Error(`FUNCTIONS_PORT must be a port number, got "${rawPort}"`);
   const server = createFunctionServer(createShopHandler(), (error) =>

@@ -139,13 +139,21 @@ interface GeneratedMessageClass {
   deserializeBinary(bytes: Uint8Array): GeneratedMessage;
 }
 
-function isGeneratedClass(value: unknown): value is LongWrapperClass & GeneratedMessageClass {
+function hasDeserializeBinary(value: unknown): boolean {
   return typeof value === 'function' && typeof Reflect.get(value, 'deserializeBinary') === 'function';
 }
 
-function officialClass(path: string): LongWrapperClass & GeneratedMessageClass {
+function isLongWrapperClass(value: unknown): value is LongWrapperClass {
+  return hasDeserializeBinary(value);
+}
+
+function isGeneratedMessageClass(value: unknown): value is GeneratedMessageClass {
+  return hasDeserializeBinary(value);
+}
+
+function officialClass<T>(path: string, guard: (value: unknown) => value is T): T {
   const found = officialProto(path);
-  if (!isGeneratedClass(found)) throw new Error(`apache-flink-statefun did not register proto.${path}`);
+  if (!guard(found)) throw new Error(`apache-flink-statefun did not register proto.${path}`);
   return found;
 }
 
@@ -156,7 +164,7 @@ function officialClass(path: string): LongWrapperClass & GeneratedMessageClass {
  * with google-protobuf, independently of our protobufjs codec.
  */
 function officialLongType(): OfficialType<number> {
-  const LongWrapper = officialClass('io.statefun.sdk.types.LongWrapper');
+  const LongWrapper = officialClass('io.statefun.sdk.types.LongWrapper', isLongWrapperClass);
   return StateFun.customType<number>(
     'io.statefun.types/long',
     (value) => {
@@ -292,7 +300,9 @@ async function callOfficial(statefun: StateFun, toFunction: Uint8Array): Promise
 
 /** A FromFunction as the official package itself reads it: its google-protobuf class's `toObject()`. */
 function officialView(fromFunction: Uint8Array): unknown {
-  return officialClass('io.statefun.sdk.reqreply.FromFunction').deserializeBinary(fromFunction).toObject();
+  return officialClass('io.statefun.sdk.reqreply.FromFunction', isGeneratedMessageClass)
+    .deserializeBinary(fromFunction)
+    .toObject();
 }
 
 // ---------------------------------------------------------------------------------------------------
