@@ -1,2 +1,3 @@
 export * from './broker';
+export * from './kafka-broker';
 export * from './memory-broker';

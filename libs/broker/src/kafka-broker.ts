@@ -1,0 +1,63 @@
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import type { Broker, RecordHandler, Subscription } from './broker';
+
+export interface KafkaBrokerOptions {
+  brokers: string[];
+  clientId: string;
+  /** Called for a record whose handler threw: the record is not retried (its reply will time out). */
+  onHandlerError?: (error: unknown, topic: string) => void;
+}
+
+/**
+ * The Broker seam on Apache Kafka, through kafkajs. Consumers read only committed records, so a
+ * reply from StateFun's exactly-once egress is seen once its checkpoint has completed.
+ */
+export class KafkaBroker implements Broker {
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly consumers = new Set<Consumer>();
+  private connected: Promise<void> | undefined;
+
+  constructor(private readonly options: KafkaBrokerOptions) {
+    this.kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.WARN });
+    // Idempotent: a retried send after a lost acknowledgement does not write the command twice.
+    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  }
+
+  async publish(topic: string, key: string, value: Uint8Array): Promise<void> {
+    this.connected ??= this.producer.connect();
+    await this.connected;
+    await this.producer.send({ topic, messages: [{ key, value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) }] });
+  }
+
+  async subscribe(groupId: string, topics: readonly string[], handler: RecordHandler): Promise<Subscription> {
+    const consumer = this.kafka.consumer({ groupId, readUncommitted: false, allowAutoTopicCreation: false });
+    this.consumers.add(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...topics], fromBeginning: false });
+    await consumer.run({
+      // Partitions are independent streams: handle them side by side, each in order.
+      partitionsConsumedConcurrently: 4,
+      eachMessage: async ({ topic, message }) => {
+        if (!message.key || !message.value) return;
+        try {
+          await handler({ topic, key: message.key.toString('utf8'), value: message.value });
+        } catch (error) {
+          this.options.onHandlerError?.(error, topic);
+        }
+      },
+    });
+    return {
+      unsubscribe: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
+    this.consumers.clear();
+    if (this.connected) await this.producer.disconnect();
+  }
+}
