@@ -1,0 +1,198 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { CorrelationStore, Parked, PollResult } from './correlation-store';
+import { Waiters } from './waiters';
+
+/**
+ * Client options under which a Redis outage turns into rejected commands within seconds.
+ * Clients built by a factory should start from these too.
+ */
+export const redisClientOptions: RedisOptions = {
+  // Fail fast instead of queueing: a request parked while Redis is away must become a 503, not hang.
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 2_000,
+  commandTimeout: 2_000,
+  // Disconnecting from a Redis that is already gone leaves a timer this long, which delays shutdown.
+  disconnectTimeout: 200,
+};
+
+export interface RedisCorrelationStoreOptions {
+  /** A `redis://` URL, or a factory called once per connection (twice) that returns a fresh client. */
+  redis: string | (() => Redis);
+  /** This gateway replica's name: replies for requests parked here are published to its channel. */
+  replicaId: string;
+  /** How long correlation records and stored replies stay pollable. */
+  ttlMs: number;
+  /** Prefix of every key and channel; replicas sharing a store must agree on it. Default `shop:`. */
+  keyPrefix?: string;
+  /** Connection-level errors (reconnects and the like); commands report their own by rejecting. */
+  onError?: (error: Error) => void;
+}
+
+/**
+ * The distributed mode's correlation map. Each replica records in Redis that it holds a request; the
+ * replica that consumes the reply stores it for polling and publishes it to the owner's channel.
+ */
+export class RedisCorrelationStore implements CorrelationStore {
+  private readonly waiters = new Waiters();
+  private readonly commands: Redis;
+  private readonly subscriber: Redis;
+  private readonly replicaId: string;
+  private readonly ttlMs: number;
+  private readonly prefix: string;
+  private closed = false;
+
+  constructor(options: RedisCorrelationStoreOptions) {
+    const { redis } = options;
+    const create =
+      typeof redis === 'string'
+        ? () => new Redis(redis, { ...redisClientOptions, lazyConnect: true })
+        : redis;
+    this.commands = create();
+    this.subscriber = create();
+    this.replicaId = options.replicaId;
+    this.ttlMs = options.ttlMs;
+    this.prefix = options.keyPrefix ?? 'shop:';
+    const { onError } = options;
+    if (onError) {
+      this.commands.on('error', onError);
+      this.subscriber.on('error', onError);
+    }
+    this.subscriber.on('messageBuffer', (_channel: Buffer, frame: Buffer) => this.onFrame(frame));
+  }
+
+  /** Creates a store and starts it. */
+  static async connect(options: RedisCorrelationStoreOptions): Promise<RedisCorrelationStore> {
+    const store = new RedisCorrelationStore(options);
+    try {
+      await store.start();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  /** Connects, and subscribes to this replica's channel so that no reply routed here can be missed. */
+  async start(): Promise<void> {
+    await Promise.all([ready(this.commands), ready(this.subscriber)]);
+    await this.subscriber.subscribe(this.channel(this.replicaId));
+  }
+
+  async park(id: string, timeoutMs: number): Promise<Parked> {
+    await this.commands.set(this.corrKey(id), this.replicaId, 'PX', this.ttlMs);
+    const reply = this.waiters.add(id, timeoutMs, async () => {
+      // The reply may have been stored just as the wait ended, too late for the published copy.
+      const stored = await this.commands.getBuffer(this.replyKey(id));
+      return stored ? new Uint8Array(stored) : undefined;
+    });
+    return { reply };
+  }
+
+  async deliver(id: string, reply: Uint8Array): Promise<void> {
+    if (this.waiters.resolve(id, reply)) {
+      // Answered directly, so there is nothing left to poll; the TTL clears the record if this fails.
+      this.commands.del(this.corrKey(id)).catch(() => undefined);
+      return;
+    }
+    const bytes = Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength);
+    const [owner] = await exec(
+      this.commands.pipeline().get(this.corrKey(id)).set(this.replyKey(id), bytes, 'PX', this.ttlMs),
+    );
+    // Stored before publishing, so that an owner whose wait just ended finds it in its last look.
+    if (typeof owner === 'string' && owner !== this.replicaId) {
+      await this.commands.publish(this.channel(owner), frame(id, bytes));
+    }
+  }
+
+  async poll(id: string): Promise<PollResult> {
+    const [reply, parked] = await exec(
+      this.commands.pipeline().getBuffer(this.replyKey(id)).exists(this.corrKey(id)),
+    );
+    if (reply instanceof Buffer) return { status: 'done', reply: new Uint8Array(reply) };
+    return parked === 1 ? { status: 'pending' } : undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.waiters.releaseAll();
+    await Promise.all([quit(this.commands), quit(this.subscriber)]);
+  }
+
+  private onFrame(message: Buffer): void {
+    const decoded = unframe(message);
+    // Without a waiter the wait has ended: the reply is already stored for polling.
+    if (!decoded || !this.waiters.resolve(decoded.id, decoded.reply)) return;
+    // Answered directly, so there is nothing left to poll; the TTL clears both keys if this fails.
+    this.commands.del(this.corrKey(decoded.id), this.replyKey(decoded.id)).catch(() => undefined);
+  }
+
+  private corrKey(id: string): string {
+    return `${this.prefix}corr:${id}`;
+  }
+
+  private replyKey(id: string): string {
+    return `${this.prefix}reply:${id}`;
+  }
+
+  private channel(replicaId: string): string {
+    return `${this.prefix}replies:${replicaId}`;
+  }
+}
+
+/** A reply on the wire: the id's length (2 bytes, big-endian), the id in UTF-8, then the reply as is. */
+function frame(id: string, reply: Buffer): Buffer {
+  const idBytes = Buffer.from(id, 'utf8');
+  const out = Buffer.allocUnsafe(2 + idBytes.length + reply.length);
+  out.writeUInt16BE(idBytes.length, 0);
+  idBytes.copy(out, 2);
+  reply.copy(out, 2 + idBytes.length);
+  return out;
+}
+
+function unframe(message: Buffer): { id: string; reply: Uint8Array } | undefined {
+  if (message.length < 2) return undefined;
+  const end = 2 + message.readUInt16BE(0);
+  if (message.length < end) return undefined;
+  // A copy, so that the reply does not share memory with the connection's read buffers.
+  return { id: message.toString('utf8', 2, end), reply: new Uint8Array(message.subarray(end)) };
+}
+
+/** The results of a pipeline, or its first failure. */
+async function exec(pipeline: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
+  const results = (await pipeline.exec()) ?? [];
+  return results.map(([error, result]) => {
+    if (error) throw error;
+    return result;
+  });
+}
+
+function ready(client: Redis): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  if (client.status === 'wait') return client.connect();
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      client.off('ready', settle);
+      client.off('error', settle);
+      client.off('end', onEnd);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onEnd = () => settle(new Error('the Redis connection ended before it was ready'));
+    client.once('ready', settle);
+    client.once('error', settle);
+    client.once('end', onEnd);
+  });
+}
+
+async function quit(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  // Short of ready (Redis down, or never reached) there is nothing to flush: just stop reconnecting.
+  if (client.status !== 'ready') return client.disconnect();
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
+}
