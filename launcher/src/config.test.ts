@@ -1,0 +1,37 @@
+import { readConfig } from './config';
+
+describe('launcher > config', () => {
+  it('defaults to port 8000 and a 10 s reply timeout on an empty environment', () => {
+    expect(readConfig({})).toEqual({
+      port: 8000,
+      host: '0.0.0.0',
+      replyTimeoutMs: 10_000,
+      replyTtlSeconds: 600,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = readConfig({
+      PORT: '9001',
+      HOST: '127.0.0.1',
+      REPLY_TIMEOUT_MS: '250',
+      REPLY_TTL_SECONDS: '5',
+      LOG_LEVEL: 'warn',
+    });
+    expect(config).toEqual({
+      port: 9001,
+      host: '127.0.0.1',
+      replyTimeoutMs: 250,
+      replyTtlSeconds: 5,
+      logLevel: 'warn',
+    });
+  });
+
+  it('refuses a malformed value, naming the variable', () => {
+    expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT must be an integer/);
+    expect(() => readConfig({ PORT: '70000' })).toThrow(/PORT/);
+    expect(() => readConfig({ REPLY_TIMEOUT_MS: '0' })).toThrow(/REPLY_TIMEOUT_MS/);
+    expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of/);
+  });
+});
