@@ -90,8 +90,15 @@ function release(out: Out, lines: readonly OrderLine[], itemIds: readonly string
   }
 }
 
-function copyLine(line: OrderLine): OrderLine {
-  return { item_id: line.item_id, quantity: line.quantity, unit_price: line.unit_price };
+/** One line per item, as add_item keeps them: checkout reserves per item and matches replies by item id. */
+function mergeLines(lines: readonly OrderLine[]): OrderLine[] {
+  const merged: OrderLine[] = [];
+  for (const line of lines) {
+    const existing = merged.find((m) => m.item_id === line.item_id);
+    if (existing) existing.quantity += line.quantity;
+    else merged.push({ item_id: line.item_id, quantity: line.quantity, unit_price: line.unit_price });
+  }
+  return merged;
 }
 
 function onCommand(
@@ -143,7 +150,7 @@ function onCommand(
       reply({ kind: 'success', value: { count: 1 } });
       return {
         user_id: command.value.user_id,
-        lines: command.value.lines.map(copyLine),
+        lines: mergeLines(command.value.lines),
         status: 'open',
         step: null,
         stash: [],

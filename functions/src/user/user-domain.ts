@@ -15,6 +15,11 @@ export interface UserDecision {
   cancelledOrderId?: string;
 }
 
+/** What the user paid for an order; own keys only, so an id like `constructor` is just an id. */
+function paidFor(state: UserState, orderId: string): number | undefined {
+  return Object.hasOwn(state.payments, orderId) ? state.payments[orderId] : undefined;
+}
+
 function view(userId: string, state: UserState): ReplyResult {
   const user: UserView = { user_id: userId, credit: state.credit };
   return { kind: 'user', value: user };
@@ -62,24 +67,34 @@ export function decideUser(
           refusal('INSUFFICIENT_CREDIT', `user ${userId} has ${state.credit} credit, needs ${amount}`),
         );
       }
+      const paidBefore = orderId ? paidFor(state, orderId) : undefined;
+      if (paidBefore !== undefined && !fitsSum(paidBefore, amount)) {
+        return unchanged(refusal('LIMIT_EXCEEDED', `payments for order ${orderId} would exceed the maximum`));
+      }
       const payments = orderId
-        ? { ...state.payments, [orderId]: (state.payments[orderId] ?? 0) + amount }
+        ? { ...state.payments, [orderId]: (paidBefore ?? 0) + amount }
         : state.payments;
       const next = { credit: state.credit - amount, payments };
       return { state: next, result: view(userId, next) };
     }
     case 'cancel_payment': {
       const orderId = command.value.order_id;
-      const paid = state.payments[orderId];
+      const paid = paidFor(state, orderId);
       if (paid === undefined) {
         return unchanged(refusal('PAYMENT_NOT_FOUND', `user ${userId} made no payment for order ${orderId}`));
       }
+      // Credit added since the payment may leave no room for the refund; it is refused, not rounded.
+      if (!fitsSum(state.credit, paid)) {
+        return unchanged(refusal('LIMIT_EXCEEDED', 'credit would exceed the maximum after the refund'));
+      }
       const payments = Object.fromEntries(Object.entries(state.payments).filter(([id]) => id !== orderId));
-      // A refund returns money that was taken: the sum can only come back to where it was.
       const next = { credit: state.credit + paid, payments };
       return { state: next, result: view(userId, next), cancelledOrderId: orderId };
     }
     case 'payment_status':
-      return unchanged({ kind: 'payment_status', value: { paid: command.value.order_id in state.payments } });
+      return unchanged({
+        kind: 'payment_status',
+        value: { paid: paidFor(state, command.value.order_id) !== undefined },
+      });
   }
 }
