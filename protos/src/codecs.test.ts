@@ -104,7 +104,7 @@ describe('protos > codecs', () => {
       ].sort(),
     );
     expect(members('shop.types.ItemCommand')).toEqual(
-      ['add_stock', 'availability', 'create', 'find', 'subtract_stock'].sort(),
+      ['add_stock', 'availability', 'create', 'find', 'release', 'reserve', 'subtract_stock'].sort(),
     );
     expect(members('shop.types.OrderCommand')).toEqual(
       ['add_item', 'checkout', 'create', 'find', 'payment_cancelled', 'remove', 'remove_item', 'seed'].sort(),

@@ -42,6 +42,8 @@ export interface ItemCommands {
   availability: Empty;
   add_stock: Amount;
   subtract_stock: Amount;
+  reserve: Amount;
+  release: Amount;
 }
 export type ItemCommand = Envelope<'command', ItemCommands>;
 

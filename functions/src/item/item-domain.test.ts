@@ -25,33 +25,33 @@ function expectRefused(state: ItemState | undefined, command: Command, kind: Err
   return decision.result.kind === 'error' ? decision.result.value.message : '';
 }
 
-const item = (price: number, stock: number): ItemState => ({ price, stock });
+const item = (price: number, stock: number, held = 0): ItemState => ({ price, stock, held });
 
 describe('functions > item > domain', () => {
   describe('create', () => {
     it('creates a new item with its price and stock', () => {
       const decision = decideItem('i1', undefined, create(12, 3));
-      expect(decision.state).toEqual({ price: 12, stock: 3 });
+      expect(decision.state).toEqual({ price: 12, stock: 3, held: 0 });
       expect(decision.result).toEqual({ kind: 'item_created', value: { item_id: 'i1' } });
     });
 
     it('creates an item with no stock', () => {
-      expect(decideItem('i1', undefined, create(1, 0)).state).toEqual({ price: 1, stock: 0 });
+      expect(decideItem('i1', undefined, create(1, 0)).state).toEqual({ price: 1, stock: 0, held: 0 });
     });
 
     it('refuses to create an existing item, returning the same state object', () => {
       const state = item(5, 9);
       const message = expectRefused(state, create(7, 1), 'ALREADY_EXISTS', 'i42');
       expect(message).toContain('i42');
-      expect(state).toEqual({ price: 5, stock: 9 });
+      expect(state).toEqual({ price: 5, stock: 9, held: 0 });
     });
 
     it('resets an existing item to the new price and stock', () => {
       const state = item(5, 9);
       const decision = decideItem('i1', state, create(7, 1, true));
-      expect(decision.state).toEqual({ price: 7, stock: 1 });
+      expect(decision.state).toEqual({ price: 7, stock: 1, held: 0 });
       expect(decision.result).toEqual({ kind: 'item_created', value: { item_id: 'i1' } });
-      expect(state).toEqual({ price: 5, stock: 9 });
+      expect(state).toEqual({ price: 5, stock: 9, held: 0 });
     });
 
     it.each([0, -1, 1.5, NaN, Number.MAX_SAFE_INTEGER + 1])('refuses price %p as BAD_REQUEST', (price) => {
@@ -96,7 +96,7 @@ describe('functions > item > domain', () => {
     it('adds stock, keeps the price and answers the new level', () => {
       const state = item(12, 3);
       const decision = decideItem('i1', state, addStock(4));
-      expect(decision.state).toEqual({ price: 12, stock: 7 });
+      expect(decision.state).toEqual({ price: 12, stock: 7, held: 0 });
       expect(decision.result).toEqual({ kind: 'stock_level', value: { item_id: 'i1', stock: 7 } });
       expect(state.stock).toBe(3);
     });
@@ -121,12 +121,12 @@ describe('functions > item > domain', () => {
   describe('subtract_stock', () => {
     it('subtracts stock and answers the new level', () => {
       const decision = decideItem('i1', item(12, 5), subtractStock(2));
-      expect(decision.state).toEqual({ price: 12, stock: 3 });
+      expect(decision.state).toEqual({ price: 12, stock: 3, held: 0 });
       expect(decision.result).toEqual({ kind: 'stock_level', value: { item_id: 'i1', stock: 3 } });
     });
 
     it('may take the stock to exactly zero', () => {
-      expect(decideItem('i1', item(12, 5), subtractStock(5)).state).toEqual({ price: 12, stock: 0 });
+      expect(decideItem('i1', item(12, 5), subtractStock(5)).state).toEqual({ price: 12, stock: 0, held: 0 });
     });
 
     it('refuses more than the stock as OUT_OF_STOCK, state identical', () => {
@@ -134,7 +134,7 @@ describe('functions > item > domain', () => {
       const message = expectRefused(state, subtractStock(6), 'OUT_OF_STOCK', 'i3');
       expect(message).toContain('i3');
       expect(message).toMatch(/5.*6/);
-      expect(state).toEqual({ price: 12, stock: 5 });
+      expect(state).toEqual({ price: 12, stock: 5, held: 0 });
       expectRefused(item(12, 0), subtractStock(1), 'OUT_OF_STOCK');
     });
 
@@ -144,7 +144,30 @@ describe('functions > item > domain', () => {
 
     it('subtract then add gives the stock back', () => {
       const taken = decideItem('i1', item(12, 5), subtractStock(3)).state;
-      expect(decideItem('i1', taken, addStock(3)).state).toEqual({ price: 12, stock: 5 });
+      expect(decideItem('i1', taken, addStock(3)).state).toEqual({ price: 12, stock: 5, held: 0 });
     });
+  });
+});
+
+describe('functions > item > domain > reserve and release', () => {
+  const reserve = (amount: number): Command => ({ kind: 'reserve', value: { amount } });
+  const release = (amount: number): Command => ({ kind: 'release', value: { amount } });
+
+  it('reserve takes units and counts them as held by orders; release gives them back', () => {
+    const reserved = decideItem('i1', item(5, 10), reserve(4));
+    expect(reserved.state).toEqual(item(5, 6, 4));
+    expect(reserved.result).toEqual({ kind: 'stock_level', value: { item_id: 'i1', stock: 6 } });
+    expect(decideItem('i1', reserved.state, release(4)).state).toEqual(item(5, 10, 0));
+  });
+
+  it('reserve of more than the stock is OUT_OF_STOCK and changes nothing', () => {
+    expectRefused(item(5, 3, 1), reserve(4), 'OUT_OF_STOCK');
+  });
+
+  it('client stock additions leave room for every held unit, so a release always fits', () => {
+    const max = Number.MAX_SAFE_INTEGER;
+    const state = item(5, max - 10, 10);
+    expectRefused(state, { kind: 'add_stock', value: { amount: 1 } }, 'LIMIT_EXCEEDED');
+    expect(decideItem('i1', state, release(10)).state).toEqual(item(5, max, 0));
   });
 });

@@ -5,6 +5,11 @@ import { refusal } from '../requester';
 export interface ItemState {
   price: number;
   stock: number;
+  /**
+   * Units that orders took (reserved, or sold) and may give back. Counted so that stock added by
+   * clients always leaves room for them: a release can then never be refused, nor a unit lost.
+   */
+  held: number;
 }
 
 export interface ItemDecision {
@@ -31,7 +36,7 @@ export function decideItem(
       return unchanged(refusal('BAD_REQUEST', 'price must be a positive integer'));
     if (!isNonNegativeQuantity(stock))
       return unchanged(refusal('BAD_REQUEST', 'stock must be a non-negative integer'));
-    return { state: { price, stock }, result: { kind: 'item_created', value: { item_id: itemId } } };
+    return { state: { price, stock, held: 0 }, result: { kind: 'item_created', value: { item_id: itemId } } };
   }
   if (!state) return unchanged(refusal('ITEM_NOT_FOUND', `item ${itemId} not found`));
 
@@ -40,26 +45,39 @@ export function decideItem(
       return unchanged({ kind: 'item', value: { item_id: itemId, stock: state.stock, price: state.price } });
     case 'availability':
       return unchanged(stockLevel(itemId, state));
-    case 'add_stock': {
-      const { amount } = command.value;
-      if (!isPositiveQuantity(amount))
-        return unchanged(refusal('BAD_REQUEST', 'amount must be a positive integer'));
-      if (!fitsSum(state.stock, amount))
+  }
+
+  const { amount } = command.value;
+  if (!isPositiveQuantity(amount))
+    return unchanged(refusal('BAD_REQUEST', 'amount must be a positive integer'));
+  let next: ItemState;
+  switch (command.kind) {
+    case 'add_stock':
+      if (!fitsSum(state.stock + state.held, amount)) {
         return unchanged(refusal('LIMIT_EXCEEDED', 'stock would exceed the maximum'));
-      const next = { ...state, stock: state.stock + amount };
-      return { state: next, result: stockLevel(itemId, next) };
-    }
-    case 'subtract_stock': {
-      const { amount } = command.value;
-      if (!isPositiveQuantity(amount))
-        return unchanged(refusal('BAD_REQUEST', 'amount must be a positive integer'));
+      }
+      next = { ...state, stock: state.stock + amount };
+      break;
+    case 'subtract_stock':
+    case 'reserve':
       if (state.stock < amount) {
         return unchanged(
           refusal('OUT_OF_STOCK', `item ${itemId} has ${state.stock} in stock, needs ${amount}`),
         );
       }
-      const next = { ...state, stock: state.stock - amount };
-      return { state: next, result: stockLevel(itemId, next) };
-    }
+      next = {
+        ...state,
+        stock: state.stock - amount,
+        held: command.kind === 'reserve' ? state.held + amount : state.held,
+      };
+      break;
+    case 'release':
+      // Only a batch_init reset (held back to 0) can leave no room; the unit is then refused, not rounded.
+      if (!fitsSum(state.stock, amount)) {
+        return unchanged(refusal('LIMIT_EXCEEDED', 'stock would exceed the maximum'));
+      }
+      next = { ...state, stock: state.stock + amount, held: Math.max(0, state.held - amount) };
+      break;
   }
+  return { state: next, result: stockLevel(itemId, next) };
 }

@@ -85,7 +85,7 @@ function release(out: Out, lines: readonly OrderLine[], itemIds: readonly string
     out.messages.push({
       to: 'item',
       id: line.item_id,
-      command: { correlation_id: '', command: { kind: 'add_stock', value: { amount: line.quantity } } },
+      command: { correlation_id: '', command: { kind: 'release', value: { amount: line.quantity } } },
     });
   }
 }
@@ -158,7 +158,10 @@ function onCommand(
       };
     }
     case 'payment_cancelled': {
-      if (!state || state.status !== 'paid') return state;
+      // Only a refund by the order's own user unpays it; another user's payment for this id was theirs alone.
+      const caller = requester.caller;
+      const byOwner = caller?.type === 'user' && caller.id === state?.user_id;
+      if (!state || state.status !== 'paid' || !byOwner) return state;
       release(
         out,
         state.lines,
@@ -178,6 +181,11 @@ function onCommand(
       reply(view(orderId, state));
       return state;
     case 'remove':
+      if (state.status === 'paid') {
+        // Its stock is sold and its payment recorded: removing it would strand a later refund.
+        reply(refusal('ORDER_PAID', `order ${orderId} is paid; cancel its payment before removing it`));
+        return state;
+      }
       reply({ kind: 'success', value: { count: 0 } });
       return undefined;
     case 'add_item': {
@@ -230,7 +238,7 @@ function onCommand(
           id: line.item_id,
           command: {
             correlation_id: `${token}/${line.item_id}`,
-            command: { kind: 'subtract_stock', value: { amount: line.quantity } },
+            command: { kind: 'reserve', value: { amount: line.quantity } },
           },
         });
       }

@@ -21,13 +21,20 @@ export class KafkaBroker implements Broker {
   constructor(private readonly options: KafkaBrokerOptions) {
     this.kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.WARN });
     // Idempotent: a retried send after a lost acknowledgement does not write the command twice.
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
   }
 
   async publish(topic: string, key: string, value: Uint8Array): Promise<void> {
     this.connected ??= this.producer.connect();
     await this.connected;
-    await this.producer.send({ topic, messages: [{ key, value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) }] });
+    await this.producer.send({
+      topic,
+      messages: [{ key, value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) }],
+    });
   }
 
   async subscribe(groupId: string, topics: readonly string[], handler: RecordHandler): Promise<Subscription> {
