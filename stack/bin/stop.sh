@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stops what the stack scripts started, newest first: StateFun (TaskManager, JobManager), the shop
+# Stops what the stack scripts started, newest first: the gateway, StateFun (TaskManager, JobManager), the shop
 # functions server if functions.sh started it, Kafka, Redis. Only the pids in .stack/run/*.pid are
 # signalled (SIGTERM, then SIGKILL after a grace period: 90 s for the JVMs, whose first run writes its
 # class-data archive while exiting), and only if their command line still matches.
@@ -16,6 +16,7 @@ stop_one() { # NAME MARKER TIMEOUT
     if stop_pid "$1" "$2" "$3"; then stopped+=("$1"); fi
   fi
 }
+stop_one gateway services/gateway/dist/main.js 15
 stop_one flink-taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner 90
 stop_one flink-jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint 90
 stop_one functions functions/dist/main.js 10

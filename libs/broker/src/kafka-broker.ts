@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
 import type { Broker, RecordHandler, Subscription } from './broker';
 
 export interface KafkaBrokerOptions {

@@ -1,0 +1,47 @@
+import os from 'node:os';
+import { LOG_LEVELS, envInt, envOneOf, envString } from '@shop/service-kit';
+
+/** A gateway replica's configuration in the real stack, read once at start from the environment. */
+export interface GatewayConfig {
+  /** PORT: where the REST API listens (default 8000); replicas of one cluster share it. */
+  port: number;
+  /** HOST: the interface to bind (default 0.0.0.0). */
+  host: string;
+  /** KAFKA_BROKERS: comma-separated bootstrap servers (default 127.0.0.1:9092). */
+  kafkaBrokers: string[];
+  /** REDIS_URL: the correlation map (default redis://127.0.0.1:6379). */
+  redisUrl: string;
+  /** GATEWAY_REPLICAS: how many replicas `gateway` runs behind PORT (default 2). */
+  replicas: number;
+  /** GATEWAY_REPLICA_ID: this replica's name in Redis (default <hostname>-<pid>). */
+  replicaId: string;
+  /** REPLY_TIMEOUT_MS: how long a request waits for its reply before answering 202 (default 10000). */
+  replyTimeoutMs: number;
+  /** REPLY_TTL_SECONDS: how long a late reply stays pollable (default 600). */
+  replyTtlSeconds: number;
+  /** LOG_LEVEL: pino level (default info). */
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const brokers = envString(env, 'KAFKA_BROKERS', '127.0.0.1:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b !== '');
+  if (brokers.length === 0 || brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) {
+    throw new Error(`KAFKA_BROKERS must be host:port[,host:port...], got "${env.KAFKA_BROKERS ?? ''}"`);
+  }
+  const redisUrl = envString(env, 'REDIS_URL', 'redis://127.0.0.1:6379');
+  if (!/^rediss?:\/\//.test(redisUrl)) throw new Error(`REDIS_URL must be a redis:// URL, got "${redisUrl}"`);
+  return {
+    port: envInt(env, 'PORT', 8000, 0, 65535),
+    host: envString(env, 'HOST', '0.0.0.0'),
+    kafkaBrokers: brokers,
+    redisUrl,
+    replicas: envInt(env, 'GATEWAY_REPLICAS', 2, 1, 64),
+    replicaId: envString(env, 'GATEWAY_REPLICA_ID', `${os.hostname()}-${process.pid}`),
+    replyTimeoutMs: envInt(env, 'REPLY_TIMEOUT_MS', 10_000, 1, 600_000),
+    replyTtlSeconds: envInt(env, 'REPLY_TTL_SECONDS', 600, 1, 7 * 24 * 3600),
+    logLevel: envOneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+}

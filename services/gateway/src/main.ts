@@ -1,0 +1,66 @@
+import cluster from 'node:cluster';
+import os from 'node:os';
+import { readGatewayConfig } from './config';
+import { startReplica } from './replica';
+
+/**
+ * `node services/gateway/dist/main.js`: GATEWAY_REPLICAS replicas sharing PORT through Node's cluster
+ * module (the primary hands connections out round-robin). A replica that dies is replaced; requests it
+ * held are answered by polling /replies/<id> through any other replica.
+ */
+function main(): void {
+  const config = readGatewayConfig();
+  if (cluster.isPrimary) {
+    const replicaIds = new Map<number, string>();
+    let next = 0;
+    const fork = () => {
+      const replicaId = `${os.hostname()}-gw${next++}`;
+      const worker = cluster.fork({ GATEWAY_REPLICA_ID: replicaId });
+      replicaIds.set(worker.id, replicaId);
+    };
+    for (let i = 0; i < config.replicas; i++) fork();
+    let stopping = false;
+    cluster.on('exit', (worker, code, signal) => {
+      const id = replicaIds.get(worker.id);
+      replicaIds.delete(worker.id);
+      if (stopping) return;
+      process.stderr.write(`gateway replica ${id} exited (${signal ?? code}); starting a new one in 1 s\n`);
+      // A pause, so that a replica that cannot start (Kafka or Redis down) is not restarted in a hot loop.
+      setTimeout(fork, 1000);
+    });
+    process.stdout.write(
+      `gateway: ${config.replicas} replicas on http://${config.host}:${config.port} (pid ${process.pid})\n`,
+    );
+    const stop = () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+      setTimeout(() => process.exit(0), 5000).unref();
+      cluster.on('exit', () => {
+        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return;
+  }
+  startReplica(config).then(
+    (replica) => {
+      const stop = () => {
+        replica.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `gateway replica failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}
+
+main();
