@@ -25,6 +25,8 @@ export class KafkaBroker implements Broker {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // Java's murmur2 partitioning: one key lands on one partition whichever client wrote it.
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
   }
 
