@@ -4,7 +4,7 @@ import { carryOut } from '../outgoing';
 import { requesterOf } from '../requester';
 import { decideBatch, type BatchInput, type BatchState } from './batch-domain';
 
-export const BatchStateSpec = valueSpec('batch', Types.json<BatchState>('shop.types/BatchState'));
+export const BatchStateSpec = valueSpec('progress', Types.json<BatchState>('shop.types/BatchState'));
 
 const randomInt = (n: number): number => Math.floor(Math.random() * n);
 
