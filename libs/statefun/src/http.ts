@@ -2,12 +2,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UnknownFunctionError, type RequestReplyHandler } from './handler';
 
-export interface FunctionServer {
-  readonly server: http.Server;
-  readonly port: number;
-  close(): Promise<void>;
-}
-
 function readBody(req: http.IncomingMessage): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
