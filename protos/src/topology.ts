@@ -27,7 +27,8 @@ export type FunctionTypeName = (typeof FunctionTypes)[keyof typeof FunctionTypes
 /** The Kafka egress the functions write replies to (`io.statefun.kafka.v1/egress` id). */
 export const ReplyEgress = { namespace: 'shop', type: 'replies' } as const;
 
-export function addressOf(functionType: FunctionTypeName, id: string): Address {
+/** The address of instance `id` of a function type named `namespace/type` (module.yaml routes name any). */
+export function addressOf(functionType: string, id: string): Address {
   const slash = functionType.indexOf('/');
   return { namespace: functionType.slice(0, slash), type: functionType.slice(slash + 1), id };
 }

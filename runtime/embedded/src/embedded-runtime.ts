@@ -1,4 +1,4 @@
-import { KafkaProducerRecordCodec, type Address, type EgressMessage } from '@shop/protos';
+import { KafkaProducerRecordCodec, addressOf, type EgressMessage } from '@shop/protos';
 import type { Broker, Subscription } from '@shop/broker';
 import { Dispatcher, type FunctionCaller } from './dispatcher';
 import { endpointFor, type ModuleConfig } from './module-config';
@@ -62,9 +62,4 @@ export class EmbeddedRuntime implements Runtime {
     const record = KafkaProducerRecordCodec.decode(message.argument.value);
     void this.options.broker.publish(record.topic, record.key, record.value_bytes);
   }
-}
-
-function addressOf(typename: string, id: string): Address {
-  const slash = typename.indexOf('/');
-  return { namespace: typename.slice(0, slash), type: typename.slice(slash + 1), id };
 }
