@@ -19,6 +19,7 @@ export const ErrorCodes = {
   ORDER_EMPTY: { code: 'SHOP_ERR_ORDER_EMPTY', status: 409, retriable: false },
   CHECKOUT_IN_PROGRESS: { code: 'SHOP_ERR_CHECKOUT_IN_PROGRESS', status: 409, retriable: true },
   LIMIT_EXCEEDED: { code: 'SHOP_ERR_LIMIT_EXCEEDED', status: 409, retriable: false },
+  CORRELATION_ID_IN_USE: { code: 'SHOP_ERR_CORRELATION_ID_IN_USE', status: 409, retriable: false },
   UNAVAILABLE: { code: 'SHOP_ERR_UNAVAILABLE', status: 503, retriable: true },
 } as const;
 

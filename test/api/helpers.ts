@@ -43,8 +43,14 @@ export function toAnswer(res: Response): Answer {
 }
 
 /** Sends one request as it is, without following a 202; over `connections` when given (keep-alive). */
-export function raw(url: string, method: Method, path: string, connections?: Agent): Promise<Response> {
-  const test = request(url)[method](path);
+export function raw(
+  url: string,
+  method: Method,
+  path: string,
+  connections?: Agent,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const test = request(url)[method](path).set(headers);
   return connections ? test.agent(connections) : test;
 }
 

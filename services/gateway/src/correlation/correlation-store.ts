@@ -12,8 +12,12 @@ export interface Parked {
  * gets it to the replica that holds the HTTP request, or keeps it for polling when nobody waits.
  */
 export interface CorrelationStore {
-  /** Records that this replica waits for `id`; resolves once the record is durable enough to route to. */
-  park(id: string, timeoutMs: number): Promise<Parked>;
+  /**
+   * Records that this replica waits for `id`; resolves once the record is durable enough to route to.
+   * Undefined when `id` is already in use (parked, or its reply still kept): a client-chosen ID must
+   * name one request only, or a poll could return another request's reply.
+   */
+  park(id: string, timeoutMs: number): Promise<Parked | undefined>;
   /** A reply consumed from the egress topic by this replica. */
   deliver(id: string, reply: Uint8Array): Promise<void>;
   /** The reply if it exists, `pending` while still awaited, undefined when unknown or expired. */

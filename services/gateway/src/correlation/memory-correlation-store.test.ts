@@ -1,4 +1,11 @@
+import type { Parked } from './correlation-store';
 import { MemoryCorrelationStore } from './memory-correlation-store';
+
+async function parkOn(store: MemoryCorrelationStore, id: string, timeoutMs: number): Promise<Parked> {
+  const parked = await store.park(id, timeoutMs);
+  if (!parked) throw new Error(`${id} was refused as already in use`);
+  return parked;
+}
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 
@@ -12,7 +19,7 @@ describe('gateway > correlation > memory', () => {
   afterEach(() => store.close());
 
   it('hands a reply to the request parked under its correlation ID', async () => {
-    const parked = await store.park('a', 5000);
+    const parked = await parkOn(store, 'a', 5000);
     await store.deliver('b', bytes(9));
     await store.deliver('a', bytes(1, 2));
     await expect(parked.reply).resolves.toEqual(bytes(1, 2));
@@ -21,13 +28,24 @@ describe('gateway > correlation > memory', () => {
   });
 
   it('keeps a late reply for polling until its time to live passes', async () => {
-    const parked = await store.park('late', 1);
+    const parked = await parkOn(store, 'late', 1);
     await expect(parked.reply).resolves.toBeUndefined();
     await expect(store.poll('late')).resolves.toEqual({ status: 'pending' });
     await store.deliver('late', bytes(7));
     await expect(store.poll('late')).resolves.toEqual({ status: 'done', reply: bytes(7) });
     now += 1001;
     await expect(store.poll('late')).resolves.toBeUndefined();
+  });
+
+  it('refuses an ID that is parked or whose reply is kept, and frees it once answered or expired', async () => {
+    await parkOn(store, 'waiting', 5000);
+    await expect(store.park('waiting', 5000)).resolves.toBeUndefined();
+    await store.deliver('kept', bytes(1));
+    await expect(store.park('kept', 5000)).resolves.toBeUndefined();
+    now += 1001;
+    await expect(store.park('kept', 5000)).resolves.toBeDefined();
+    await store.deliver('waiting', bytes(2));
+    await expect(store.park('waiting', 5000)).resolves.toBeDefined();
   });
 
   it('knows nothing of ids it never parked', async () => {

@@ -20,7 +20,9 @@ export class MemoryCorrelationStore implements CorrelationStore {
     this.sweeper.unref();
   }
 
-  park(id: string, timeoutMs: number): Promise<Parked> {
+  park(id: string, timeoutMs: number): Promise<Parked | undefined> {
+    const entry = this.entries.get(id);
+    if (this.waiters.has(id) || (entry && entry.expiresAt > this.now())) return Promise.resolve(undefined);
     // Only requests that outlive their timeout need an entry: the others are answered directly.
     const reply = this.waiters.add(id, timeoutMs, () => {
       if (!this.entries.has(id))

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { CorrelationStore, Parked } from './correlation-store';
 import { startRedisServer, type RedisServer } from '../../../../test/support/redis-server';
 import {
   RedisCorrelationStore,
@@ -8,6 +9,12 @@ import {
 } from './redis-correlation-store';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
+/** Parks `id`, failing the test if the store calls it already in use. */
+async function parkOn(store: CorrelationStore, id: string, timeoutMs: number): Promise<Parked> {
+  const parked = await store.park(id, timeoutMs);
+  if (!parked) throw new Error(`${id} was refused as already in use`);
+  return parked;
+}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Fails unless `promise` settles well before the park timeouts used here, which would also end the wait. */
@@ -55,7 +62,7 @@ describe('gateway > correlation > redis', () => {
 
   it('hands a reply delivered on the parking replica to its waiter', async () => {
     const id = randomUUID();
-    const parked = await a.park(id, 10_000);
+    const parked = await parkOn(a, id, 10_000);
     await a.deliver(randomUUID(), bytes(9));
     await a.deliver(id, bytes(1, 2, 3));
     await expect(within(parked.reply)).resolves.toEqual(bytes(1, 2, 3));
@@ -63,14 +70,14 @@ describe('gateway > correlation > redis', () => {
 
   it('routes a reply consumed on another replica to the one holding the request', async () => {
     const id = randomUUID();
-    const parked = await a.park(id, 10_000);
+    const parked = await parkOn(a, id, 10_000);
     await b.deliver(id, bytes(4, 5, 6));
     await expect(within(parked.reply)).resolves.toEqual(bytes(4, 5, 6));
   });
 
   it('keeps a reply that comes after the timeout pollable from every replica', async () => {
     const [first, second] = [randomUUID(), randomUUID()];
-    const parked = await Promise.all([a.park(first, 50), a.park(second, 50)]);
+    const parked = await Promise.all([parkOn(a, first, 50), parkOn(a, second, 50)]);
     await expect(parked[0].reply).resolves.toBeUndefined();
     await expect(parked[1].reply).resolves.toBeUndefined();
     await expect(b.poll(first)).resolves.toEqual({ status: 'pending' });
@@ -85,7 +92,7 @@ describe('gateway > correlation > redis', () => {
 
   it('takes a last look at the timeout for a reply stored too late to be routed', async () => {
     const id = randomUUID();
-    const parked = await a.park(id, 200);
+    const parked = await parkOn(a, id, 200);
     // Stored without a publish, as when the owner's wait ended between the store and the publish.
     const raw = new Redis(server!.url);
     try {
@@ -99,7 +106,7 @@ describe('gateway > correlation > redis', () => {
   it('answers pending while awaited, and forgets ids that are unknown or past their time to live', async () => {
     const short = await open('replica-c', 300);
     const [waiting, answered] = [randomUUID(), randomUUID()];
-    const parked = await short.park(waiting, 50);
+    const parked = await parkOn(short, waiting, 50);
     await short.deliver(answered, bytes(1));
     for (const store of [short, b]) {
       await expect(store.poll(waiting)).resolves.toEqual({ status: 'pending' });
@@ -115,7 +122,7 @@ describe('gateway > correlation > redis', () => {
 
   it('keeps the reply for polling when the replica holding the request is gone', async () => {
     const id = randomUUID();
-    const parked = await a.park(id, 10_000);
+    const parked = await parkOn(a, id, 10_000);
     await a.close();
     await expect(within(parked.reply)).resolves.toBeUndefined();
     await expect(b.poll(id)).resolves.toEqual({ status: 'pending' });
@@ -140,16 +147,40 @@ describe('gateway > correlation > redis', () => {
     const view = Uint8Array.from([0xee, ...binary, 0xee]).subarray(1, 1 + binary.length);
     const [routed, local, late] = [randomUUID(), randomUUID(), randomUUID()];
 
-    const parkedRouted = await a.park(routed, 10_000);
+    const parkedRouted = await parkOn(a, routed, 10_000);
     await b.deliver(routed, view);
     await expect(within(parkedRouted.reply)).resolves.toEqual(binary);
 
-    const parkedLocal = await a.park(local, 10_000);
+    const parkedLocal = await parkOn(a, local, 10_000);
     await a.deliver(local, view);
     await expect(within(parkedLocal.reply)).resolves.toEqual(binary);
 
     await b.deliver(late, view);
     await expect(a.poll(late)).resolves.toEqual({ status: 'done', reply: binary });
+  });
+
+  it('refuses an ID in use on any replica, parked or with its reply kept, and frees it once answered', async () => {
+    const [waiting, late, answered] = [randomUUID(), randomUUID(), randomUUID()];
+    await parkOn(a, waiting, 10_000);
+    await expect(b.park(waiting, 10_000)).resolves.toBeUndefined();
+    await expect(a.park(waiting, 10_000)).resolves.toBeUndefined();
+
+    await b.deliver(late, bytes(1));
+    await expect(a.park(late, 10_000)).resolves.toBeUndefined();
+
+    const parked = await parkOn(a, answered, 10_000);
+    await b.deliver(answered, bytes(2));
+    await expect(within(parked.reply)).resolves.toEqual(bytes(2));
+    // The frame's handler frees the ID just after resolving the waiter.
+    for (let i = 0; i < 50 && (await b.poll(answered)) !== undefined; i++) await sleep(10);
+    await expect(b.park(answered, 10_000)).resolves.toBeDefined();
+  });
+
+  it('lets exactly one of many replicas claim an ID offered to all at once', async () => {
+    const id = randomUUID();
+    const others = await Promise.all(['replica-x', 'replica-y', 'replica-z'].map((r) => open(r)));
+    const claims = await Promise.all([a, b, ...others].map((store) => store.park(id, 10_000)));
+    expect(claims.filter((claim) => claim !== undefined)).toHaveLength(1);
   });
 
   it('fails fast, rather than hanging, when Redis is unreachable', async () => {
@@ -161,7 +192,7 @@ describe('gateway > correlation > redis', () => {
       onError: () => undefined,
     });
     try {
-      await store.park(randomUUID(), 10_000);
+      await parkOn(store, randomUUID(), 10_000);
       await doomed.stop();
 
       const started = Date.now();

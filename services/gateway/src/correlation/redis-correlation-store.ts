@@ -79,8 +79,16 @@ export class RedisCorrelationStore implements CorrelationStore {
     await this.subscriber.subscribe(this.channel(this.replicaId));
   }
 
-  async park(id: string, timeoutMs: number): Promise<Parked> {
-    await this.commands.set(this.corrKey(id), this.replicaId, 'PX', this.ttlMs);
+  async park(id: string, timeoutMs: number): Promise<Parked | undefined> {
+    const claimed = await this.commands.eval(
+      CLAIM_SCRIPT,
+      2,
+      this.corrKey(id),
+      this.replyKey(id),
+      this.replicaId,
+      this.ttlMs,
+    );
+    if (claimed !== 1) return undefined;
     const reply = this.waiters.add(id, timeoutMs, async () => {
       // The reply may have been stored just as the wait ended, too late for the published copy.
       const stored = await this.commands.getBuffer(this.replyKey(id));
@@ -140,6 +148,15 @@ export class RedisCorrelationStore implements CorrelationStore {
     return `${this.prefix}replies:${replicaId}`;
   }
 }
+
+/**
+ * Claims a correlation ID for this replica unless it is in use: parked anywhere, or its reply still kept.
+ * One script, so that two replicas given the same client-chosen ID cannot both claim it.
+ */
+const CLAIM_SCRIPT = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0`;
 
 /** A reply on the wire: the id's length (2 bytes, big-endian), the id in UTF-8, then the reply as is. */
 function frame(id: string, reply: Buffer): Buffer {
