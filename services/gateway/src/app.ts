@@ -56,6 +56,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       res.status(202).json({ correlation_id: id, status: 'pending' });
       return;
     }
+    if (found.status === 'lost') {
+      throw new ShopError(
+        'REQUEST_LOST',
+        `request ${id} was never sent: the gateway replica holding it stopped first; send it again`,
+      );
+    }
     const answer = replyToHttp(ReplyCodec.decode(found.reply));
     res.status(answer.status).json(answer.body);
   });

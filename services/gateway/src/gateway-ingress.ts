@@ -39,6 +39,7 @@ export class GatewayIngress implements Ingress {
       parked = await this.store.park(correlationId, this.replyTimeoutMs);
       if (parked) await this.broker.publish(command.topic, command.key, value);
     } catch (cause) {
+      // Not sent, and never will be: a poll must not wait for this request. Its record just expires.
       throw new ShopError('UNAVAILABLE', 'the shop cannot take requests right now; retry later', { cause });
     }
     if (!parked) {
@@ -47,6 +48,8 @@ export class GatewayIngress implements Ingress {
         `${CORRELATION_HEADER} ${correlationId} names another request still known here; choose a fresh UUID`,
       );
     }
+    // Only a death of this replica before this point lets a poll call the request lost.
+    await parked.sent().catch(() => undefined);
     const reply = await parked.reply;
     if (reply === undefined) {
       res.status(202).location(repliesPath(correlationId)).json({ correlation_id: correlationId });

@@ -1,10 +1,20 @@
-/** What a poll for a correlation ID finds. */
-export type PollResult = { status: 'done'; reply: Uint8Array } | { status: 'pending' } | undefined;
+/**
+ * What a poll for a correlation ID finds: its reply; `pending` while it may still come; `lost` when the
+ * replica that held the request stopped before sending it, so it had no effect and may be sent again;
+ * undefined when the ID is unknown or expired.
+ */
+export type PollResult =
+  | { status: 'done'; reply: Uint8Array }
+  | { status: 'pending' }
+  | { status: 'lost' }
+  | undefined;
 
 /** A request parked under its correlation ID, waiting on this replica. */
 export interface Parked {
   /** The encoded reply, or undefined when the timeout passed first (the reply is then kept for polling). */
   readonly reply: Promise<Uint8Array | undefined>;
+  /** Records that the command was published: from now on only its reply, or expiry, ends it. */
+  sent(): Promise<void>;
 }
 
 /**

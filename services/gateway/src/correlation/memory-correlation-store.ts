@@ -29,7 +29,8 @@ export class MemoryCorrelationStore implements CorrelationStore {
         this.entries.set(id, { reply: undefined, expiresAt: this.now() + this.ttlMs });
       return Promise.resolve(this.entries.get(id)?.reply);
     });
-    return Promise.resolve({ reply });
+    // One process: if it stops, its waiters and its map stop with it, so there is nothing to record.
+    return Promise.resolve({ reply, sent: () => Promise.resolve() });
   }
 
   deliver(id: string, reply: Uint8Array): Promise<void> {

@@ -123,12 +123,39 @@ describe('gateway > correlation > redis', () => {
   it('keeps the reply for polling when the replica holding the request is gone', async () => {
     const id = randomUUID();
     const parked = await parkOn(a, id, 10_000);
+    await parked.sent();
     await a.close();
     await expect(within(parked.reply)).resolves.toBeUndefined();
     await expect(b.poll(id)).resolves.toEqual({ status: 'pending' });
 
     await b.deliver(id, bytes(3, 1, 4));
     await expect(b.poll(id)).resolves.toEqual({ status: 'done', reply: bytes(3, 1, 4) });
+  });
+
+  it('calls a request lost when its replica stopped before sending it, and lets the ID be sent again', async () => {
+    const [unsent, sent] = [randomUUID(), randomUUID()];
+    await parkOn(a, unsent, 10_000);
+    await (await parkOn(a, sent, 10_000)).sent();
+    // While its replica is alive, an unsent request may still go out.
+    await expect(b.poll(unsent)).resolves.toEqual({ status: 'pending' });
+
+    // As after kill -9: the heartbeat lapses, nothing else is cleaned up.
+    const raw = new Redis(server!.url);
+    try {
+      await raw.del('shop:replica:replica-a');
+    } finally {
+      await raw.quit();
+    }
+    await expect(b.poll(unsent)).resolves.toEqual({ status: 'lost' });
+    await expect(b.poll(unsent)).resolves.toEqual({ status: 'lost' });
+    // A sent request is never lost: its reply is on its way whoever consumes it.
+    await expect(b.poll(sent)).resolves.toEqual({ status: 'pending' });
+    await expect(b.park(sent, 10_000)).resolves.toBeUndefined();
+
+    const again = await parkOn(b, unsent, 10_000);
+    await expect(b.poll(unsent)).resolves.toEqual({ status: 'pending' });
+    await b.deliver(unsent, bytes(5));
+    await expect(within(again.reply)).resolves.toEqual(bytes(5));
   });
 
   it('carries binary replies unchanged, through routing and through polling', async () => {

@@ -36,11 +36,13 @@ export interface RedisCorrelationStoreOptions {
 export class RedisCorrelationStore implements CorrelationStore {
   private readonly waiters = new Waiters();
   private readonly commands: Redis;
+  private readonly scripts: Scripts;
   private readonly subscriber: Redis;
   private readonly replicaId: string;
   private readonly ttlMs: number;
   private readonly prefix: string;
   private closed = false;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(options: RedisCorrelationStoreOptions) {
     const { redis } = options;
@@ -49,6 +51,10 @@ export class RedisCorrelationStore implements CorrelationStore {
         ? () => new Redis(redis, { ...redisClientOptions, lazyConnect: true })
         : redis;
     this.commands = create();
+    // Defined as commands, so ioredis sends each script once and then only its hash (EVALSHA).
+    this.commands.defineCommand('shopClaim', { numberOfKeys: 2, lua: CLAIM_SCRIPT });
+    this.commands.defineCommand('shopPoll', { numberOfKeys: 2, lua: POLL_SCRIPT });
+    this.scripts = this.commands as unknown as Scripts;
     this.subscriber = create();
     this.replicaId = options.replicaId;
     this.ttlMs = options.ttlMs;
@@ -77,16 +83,21 @@ export class RedisCorrelationStore implements CorrelationStore {
   async start(): Promise<void> {
     await Promise.all([ready(this.commands), ready(this.subscriber)]);
     await this.subscriber.subscribe(this.channel(this.replicaId));
+    await this.beat();
+    this.heartbeat = setInterval(() => {
+      this.beat().catch(() => undefined);
+    }, HEARTBEAT_INTERVAL_MS);
+    this.heartbeat.unref();
   }
 
   async park(id: string, timeoutMs: number): Promise<Parked | undefined> {
-    const claimed = await this.commands.eval(
-      CLAIM_SCRIPT,
-      2,
-      this.corrKey(id),
+    const corrKey = this.corrKey(id);
+    const claimed = await this.scripts.shopClaim(
+      corrKey,
       this.replyKey(id),
       this.replicaId,
       this.ttlMs,
+      LOST,
     );
     if (claimed !== 1) return undefined;
     const reply = this.waiters.add(id, timeoutMs, async () => {
@@ -94,7 +105,10 @@ export class RedisCorrelationStore implements CorrelationStore {
       const stored = await this.commands.getBuffer(this.replyKey(id));
       return stored ? new Uint8Array(stored) : undefined;
     });
-    return { reply };
+    const sent = async () => {
+      await this.commands.set(corrKey, `${this.replicaId}${SENT}`, 'KEEPTTL', 'XX');
+    };
+    return { reply, sent };
   }
 
   async deliver(id: string, reply: Uint8Array): Promise<void> {
@@ -104,27 +118,39 @@ export class RedisCorrelationStore implements CorrelationStore {
       return;
     }
     const bytes = Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength);
-    const [owner] = await exec(
+    const [record] = await exec(
       this.commands.pipeline().get(this.corrKey(id)).set(this.replyKey(id), bytes, 'PX', this.ttlMs),
     );
+    const owner = typeof record === 'string' ? ownerOf(record) : undefined;
     // Stored before publishing, so that an owner whose wait just ended finds it in its last look.
-    if (typeof owner === 'string' && owner !== this.replicaId) {
+    if (owner !== undefined && owner !== this.replicaId) {
       await this.commands.publish(this.channel(owner), frame(id, bytes));
     }
   }
 
   async poll(id: string): Promise<PollResult> {
-    const [reply, parked] = await exec(
-      this.commands.pipeline().getBuffer(this.replyKey(id)).exists(this.corrKey(id)),
+    const [verdict, reply] = await this.scripts.shopPollBuffer(
+      this.replyKey(id),
+      this.corrKey(id),
+      this.heartbeatKey(''),
+      SENT,
+      LOST,
     );
-    if (reply instanceof Buffer) return { status: 'done', reply: new Uint8Array(reply) };
-    return parked === 1 ? { status: 'pending' } : undefined;
+    if (verdict === 1 && reply) return { status: 'done', reply: new Uint8Array(reply) };
+    if (verdict === 2) return { status: 'pending' };
+    if (verdict === 3) return { status: 'lost' };
+    return undefined;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.heartbeat);
     this.waiters.releaseAll();
+    // Stopping on purpose, so every request still parked here was sent or answered: no verdict to wait for.
+    if (this.commands.status === 'ready') {
+      await this.commands.del(this.heartbeatKey(this.replicaId)).catch(() => undefined);
+    }
     await Promise.all([quit(this.commands), quit(this.subscriber)]);
   }
 
@@ -134,6 +160,15 @@ export class RedisCorrelationStore implements CorrelationStore {
     if (!decoded || !this.waiters.resolve(decoded.id, decoded.reply)) return;
     // Answered directly, so there is nothing left to poll; the TTL clears both keys if this fails.
     this.commands.del(this.corrKey(decoded.id), this.replyKey(decoded.id)).catch(() => undefined);
+  }
+
+  /** Says this replica is alive: a poll calls a request lost only when its owner's beat has stopped. */
+  private async beat(): Promise<void> {
+    await this.commands.set(this.heartbeatKey(this.replicaId), '1', 'PX', HEARTBEAT_TTL_MS);
+  }
+
+  private heartbeatKey(replicaId: string): string {
+    return `${this.prefix}replica:${replicaId}`;
   }
 
   private corrKey(id: string): string {
@@ -149,14 +184,61 @@ export class RedisCorrelationStore implements CorrelationStore {
   }
 }
 
+// A correlation record names the replica holding the request: `<replica>` until its command is
+// published, `<replica>#sent` after. A request whose owner died before sending it had no effect; a poll
+// finds that out (the owner's heartbeat has stopped) and marks the record lost, which frees the ID.
+const SENT = '#sent';
+const LOST = '#lost';
+const HEARTBEAT_INTERVAL_MS = 1_000;
+const HEARTBEAT_TTL_MS = 5_000;
+
+/** The scripts below, as `defineCommand` adds them to the client. */
+interface Scripts {
+  shopClaim(record: string, reply: string, replica: string, ttlMs: number, lost: string): Promise<number>;
+  shopPollBuffer(
+    reply: string,
+    record: string,
+    heartbeatPrefix: string,
+    sent: string,
+    lost: string,
+  ): Promise<[number, Buffer?]>;
+}
+
+/** The replica that holds a request, from its correlation record; undefined once it is lost. */
+function ownerOf(record: string): string | undefined {
+  if (record === LOST) return undefined;
+  return record.endsWith(SENT) ? record.slice(0, -SENT.length) : record;
+}
+
 /**
  * Claims a correlation ID for this replica unless it is in use: parked anywhere, or its reply still kept.
  * One script, so that two replicas given the same client-chosen ID cannot both claim it.
+ * KEYS: record, reply. ARGV: replica, ttl in ms, the lost marker. Returns 1 when claimed.
  */
 const CLAIM_SCRIPT = `
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
-return 0`;
+local record = redis.call('GET', KEYS[1])
+if record and record ~= ARGV[3] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`;
+
+/**
+ * A poll, in one step so that the verdict is consistent. KEYS: reply, record. ARGV: heartbeat key
+ * prefix (the owner is read from the record, so its key cannot be declared: this needs a single Redis,
+ * not a cluster), the sent suffix, the lost marker.
+ * Returns {1, reply} | {2} pending | {3} lost | {0} unknown.
+ */
+const POLL_SCRIPT = `
+local reply = redis.call('GET', KEYS[1])
+if reply then return {1, reply} end
+local record = redis.call('GET', KEYS[2])
+if not record then return {0} end
+if record == ARGV[3] then return {3} end
+local n = string.len(ARGV[2])
+if string.sub(record, -n) == ARGV[2] then return {2} end
+if redis.call('EXISTS', ARGV[1] .. record) == 1 then return {2} end
+redis.call('SET', KEYS[2], ARGV[3], 'KEEPTTL')
+return {3}`;
 
 /** A reply on the wire: the id's length (2 bytes, big-endian), the id in UTF-8, then the reply as is. */
 function frame(id: string, reply: Buffer): Buffer {
