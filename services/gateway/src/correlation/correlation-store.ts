@@ -19,7 +19,9 @@ export interface Parked {
 
 /**
  * The gateway's correlation map. Any replica may consume any reply from the egress topic; the store
- * gets it to the replica that holds the HTTP request, or keeps it for polling when nobody waits.
+ * gets it to the replica that holds the HTTP request, and keeps it for polling until its time to live
+ * passes, whether or not it was answered directly: a client that lost its connection polls rather than
+ * sending again. A correlation ID so names one request for that long.
  */
 export interface CorrelationStore {
   /**

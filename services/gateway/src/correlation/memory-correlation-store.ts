@@ -23,7 +23,7 @@ export class MemoryCorrelationStore implements CorrelationStore {
   park(id: string, timeoutMs: number): Promise<Parked | undefined> {
     const entry = this.entries.get(id);
     if (this.waiters.has(id) || (entry && entry.expiresAt > this.now())) return Promise.resolve(undefined);
-    // Only requests that outlive their timeout need an entry: the others are answered directly.
+    // An entry is made by the reply, or at the timeout for polling; until then the waiter stands for it.
     const reply = this.waiters.add(id, timeoutMs, () => {
       if (!this.entries.has(id))
         this.entries.set(id, { reply: undefined, expiresAt: this.now() + this.ttlMs });
@@ -34,9 +34,9 @@ export class MemoryCorrelationStore implements CorrelationStore {
   }
 
   deliver(id: string, reply: Uint8Array): Promise<void> {
-    if (!this.waiters.resolve(id, reply)) {
-      this.entries.set(id, { reply, expiresAt: this.now() + this.ttlMs });
-    }
+    // Kept even when answered directly, as the Redis store does: an ID names one request for its TTL.
+    this.entries.set(id, { reply, expiresAt: this.now() + this.ttlMs });
+    this.waiters.resolve(id, reply);
     return Promise.resolve();
   }
 

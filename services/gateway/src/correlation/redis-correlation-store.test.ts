@@ -186,21 +186,22 @@ describe('gateway > correlation > redis', () => {
     await expect(a.poll(late)).resolves.toEqual({ status: 'done', reply: binary });
   });
 
-  it('refuses an ID in use on any replica, parked or with its reply kept, and frees it once answered', async () => {
-    const [waiting, late, answered] = [randomUUID(), randomUUID(), randomUUID()];
+  it('refuses an ID in use on any replica, parked or answered, until its time to live passes', async () => {
+    const short = await open('replica-c', 300);
+    const [waiting, answered] = [randomUUID(), randomUUID()];
     await parkOn(a, waiting, 10_000);
     await expect(b.park(waiting, 10_000)).resolves.toBeUndefined();
     await expect(a.park(waiting, 10_000)).resolves.toBeUndefined();
 
-    await b.deliver(late, bytes(1));
-    await expect(a.park(late, 10_000)).resolves.toBeUndefined();
-
-    const parked = await parkOn(a, answered, 10_000);
-    await b.deliver(answered, bytes(2));
+    const parked = await parkOn(short, answered, 10_000);
+    await short.deliver(answered, bytes(2));
     await expect(within(parked.reply)).resolves.toEqual(bytes(2));
-    // The frame's handler frees the ID just after resolving the waiter.
-    for (let i = 0; i < 50 && (await b.poll(answered)) !== undefined; i++) await sleep(10);
-    await expect(b.park(answered, 10_000)).resolves.toBeDefined();
+    // Answered directly and still kept: a client whose connection dropped finds it by polling.
+    await expect(a.poll(answered)).resolves.toEqual({ status: 'done', reply: bytes(2) });
+    await expect(a.park(answered, 10_000)).resolves.toBeUndefined();
+    await sleep(400);
+    await expect(a.poll(answered)).resolves.toBeUndefined();
+    await expect(a.park(answered, 10_000)).resolves.toBeDefined();
   });
 
   it('lets exactly one of many replicas claim an ID offered to all at once', async () => {

@@ -112,15 +112,13 @@ export class RedisCorrelationStore implements CorrelationStore {
   }
 
   async deliver(id: string, reply: Uint8Array): Promise<void> {
-    if (this.waiters.resolve(id, reply)) {
-      // Answered directly, so there is nothing left to poll; the TTL clears the record if this fails.
-      this.commands.del(this.corrKey(id)).catch(() => undefined);
-      return;
-    }
     const bytes = Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength);
+    // Stored before anyone is answered: a client whose connection drops even as its answer is written
+    // still finds it by polling, instead of sending the request again.
     const [record] = await exec(
       this.commands.pipeline().get(this.corrKey(id)).set(this.replyKey(id), bytes, 'PX', this.ttlMs),
     );
+    if (this.waiters.resolve(id, reply)) return;
     const owner = typeof record === 'string' ? ownerOf(record) : undefined;
     // Stored before publishing, so that an owner whose wait just ended finds it in its last look.
     if (owner !== undefined && owner !== this.replicaId) {
@@ -157,9 +155,7 @@ export class RedisCorrelationStore implements CorrelationStore {
   private onFrame(message: Buffer): void {
     const decoded = unframe(message);
     // Without a waiter the wait has ended: the reply is already stored for polling.
-    if (!decoded || !this.waiters.resolve(decoded.id, decoded.reply)) return;
-    // Answered directly, so there is nothing left to poll; the TTL clears both keys if this fails.
-    this.commands.del(this.corrKey(decoded.id), this.replyKey(decoded.id)).catch(() => undefined);
+    if (decoded) this.waiters.resolve(decoded.id, decoded.reply);
   }
 
   /** Says this replica is alive: a poll calls a request lost only when its owner's beat has stopped. */
