@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { Agent } from 'node:http';
 import path from 'node:path';
@@ -28,6 +29,23 @@ const script = (name: string): void => {
 /** A recovery takes tens of seconds: poll a late reply for up to three minutes. */
 const RECOVERY_POLL_MS = 180_000;
 
+/** The gateway replicas: the Node cluster workers under the gateway's primary process. */
+function gatewayReplicas(): number[] {
+  const out = execFileSync('pgrep', ['-P', String(pidOf('gateway'))], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean).map(Number);
+}
+
+/** A request whose connection broke: the gateway replica that held it is gone. */
+function isConnectionLoss(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    code === 'ECONNRESET' ||
+    code === 'ECONNREFUSED' ||
+    code === 'EPIPE' ||
+    /socket hang up/.test(String(error))
+  );
+}
+
 function shopUrl(): string {
   const url = process.env.SHOP_URL;
   if (!url) throw new Error('the fault tests need the real stack: run them with `npm run test:e2e`');
@@ -43,18 +61,52 @@ describe('e2e > faults', () => {
     connections.destroy();
   });
 
-  /** The final answer to one request, following a 202 to its reply for as long as a recovery may take. */
+  /** How the requests of one burst got their answers, for asserting that a fault hit them. */
+  const paths = { direct: 0, polled: 0, disconnected: 0, resent: 0 };
+
+  /** Sends once under `id`; undefined when the connection broke (its replica died). */
+  async function send(method: Method, route: string, id: string): Promise<Answer | undefined> {
+    try {
+      return toAnswer(await raw(url, method, route, connections, { 'X-Correlation-ID': id }));
+    } catch (error) {
+      if (!isConnectionLoss(error)) throw error;
+      paths.disconnected++;
+      return undefined;
+    }
+  }
+
+  /**
+   * The final answer to one request, as a careful client gets it: sent under its own correlation ID,
+   * so that a 202 or a broken connection is followed by polling that ID, and a request the gateway
+   * calls lost (its replica died before sending it: no effect) or never knew is sent again.
+   */
   async function finalAnswer(method: Method, route: string): Promise<Answer> {
-    const first = await raw(url, method, route, connections);
-    if (first.status !== 202) return toAnswer(first);
-    const location = String(first.headers.location);
+    const id = randomUUID();
+    const first = await send(method, route, id);
+    if (first && first.status !== 202) {
+      paths.direct++;
+      return first;
+    }
     const deadline = Date.now() + RECOVERY_POLL_MS;
     while (Date.now() < deadline) {
-      const polled = await raw(url, 'get', location, connections);
-      if (polled.status !== 202) return toAnswer(polled);
+      let polled: Answer;
+      try {
+        polled = toAnswer(await raw(url, 'get', `/replies/${id}`, connections));
+      } catch (error) {
+        if (!isConnectionLoss(error)) throw error;
+        continue;
+      }
+      if (polled.status === 410 || polled.status === 404) {
+        paths.resent++;
+        const again = await send(method, route, id);
+        if (again && again.status !== 202) return again;
+      } else if (polled.status !== 202) {
+        paths.polled++;
+        return polled;
+      }
       await sleep(250);
     }
-    throw new Error(`${method} ${route}: no reply at ${location} within ${RECOVERY_POLL_MS} ms`);
+    throw new Error(`${method} ${route}: no final answer for ${id} within ${RECOVERY_POLL_MS} ms`);
   }
 
   /**
@@ -63,6 +115,7 @@ describe('e2e > faults', () => {
    * checkouts = credit spent, stock + sold = 100.
    */
   async function underLoad(fault: () => Promise<void>): Promise<void> {
+    Object.assign(paths, { direct: 0, polled: 0, disconnected: 0, resent: 0 });
     const price = 3;
     const item = await api.createItem(price, 100);
     const users = await mapLimit(range(250), 50, () => api.createUser(price));
@@ -102,6 +155,29 @@ describe('e2e > faults', () => {
       process.kill(pidOf('functions'), 'SIGKILL');
       await sleep(2000);
       script('functions.sh');
+    });
+  });
+
+  it('kill -9 of a gateway replica: its requests are answered by polling through the other one', async () => {
+    const before = gatewayReplicas();
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    await underLoad(async () => {
+      process.kill(before[0]!, 'SIGKILL');
+    });
+    // The fault did hit requests in flight, and they were recovered by polling, not by luck.
+    expect(paths.disconnected).toBeGreaterThan(0);
+    expect(paths.polled + paths.resent).toBeGreaterThan(0);
+    // The cluster's primary replaced the dead replica.
+    const after = gatewayReplicas();
+    expect(after).toHaveLength(before.length);
+    expect(after).not.toContain(before[0]);
+  });
+
+  it('kill -9 of the Flink JobManager: restarted, the job resumes from its checkpoint, exactly once', async () => {
+    await underLoad(async () => {
+      process.kill(pidOf('flink-jobmanager'), 'SIGKILL');
+      await sleep(2000);
+      script('statefun.sh');
     });
   });
 
