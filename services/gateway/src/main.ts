@@ -5,12 +5,17 @@ import { startReplica } from './replica';
 
 /**
  * `node services/gateway/dist/main.js`: GATEWAY_REPLICAS replicas sharing PORT through Node's cluster
- * module (the primary hands connections out round-robin). A replica that dies is replaced; requests it
+ * module (each replica accepts from the one shared socket). A replica that dies is replaced; requests it
  * held are answered by polling /replies/<id> through any other replica.
  */
 function main(): void {
   const config = readGatewayConfig();
   if (cluster.isPrimary) {
+    // The kernel, not the primary, hands connections out. In Node's round-robin mode the primary accepts
+    // each connection and passes it to a replica; one passed to a replica that dies at that moment is
+    // never closed, and its client hangs. Shared accepting costs some evenness, and a dead replica's
+    // connections are simply reset, so their clients poll their correlation IDs.
+    cluster.schedulingPolicy = cluster.SCHED_NONE;
     const replicaIds = new Map<number, string>();
     let next = 0;
     const fork = () => {
