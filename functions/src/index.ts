@@ -1,5 +1,7 @@
 import { createRequestReplyHandler, type StatefulFunction } from '@shop/statefun';
 import { batchFunction } from './batch/batch-function';
+import { greeterFunction } from './example/greeter-function';
+import { httpForwarderFunction } from './http-forwarder/forwarder-function';
 import { itemFunction } from './item/item-function';
 import { orderFunction } from './order/order-function';
 import { userFunction } from './user/user-function';
@@ -9,6 +11,9 @@ export const shopFunctions: readonly StatefulFunction[] = [
   itemFunction,
   orderFunction,
   batchFunction,
+  // The HTTP ingress's paired egress (egress/*), and the example function only the ingress reaches.
+  httpForwarderFunction,
+  greeterFunction,
 ];
 
 /** The request-reply handler for every shop function: what both runtimes call. */

@@ -8,6 +8,7 @@ describe('launcher > config', () => {
       replyTimeoutMs: 10_000,
       replyTtlSeconds: 600,
       logLevel: 'info',
+      httpIngress: { host: '0.0.0.0', port: 5555, sharesRestPort: false, pathPrefix: 'in', tls: undefined },
     });
   });
 
@@ -25,6 +26,7 @@ describe('launcher > config', () => {
       replyTimeoutMs: 250,
       replyTtlSeconds: 5,
       logLevel: 'warn',
+      httpIngress: { host: '0.0.0.0', port: 5555, sharesRestPort: false, pathPrefix: 'in', tls: undefined },
     });
   });
 

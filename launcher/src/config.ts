@@ -1,3 +1,4 @@
+import { readHttpIngressConfig, type HttpIngressConfig } from '@shop/gateway';
 import { LOG_LEVELS, envInt, envOneOf, envString } from '@shop/service-kit';
 
 /** The embedded shop's configuration: read once at start, from the environment, with local defaults. */
@@ -12,14 +13,17 @@ export interface ShopConfig {
   replyTtlSeconds: number;
   /** LOG_LEVEL: pino level (default info). */
   logLevel: string;
+  /** HTTP_INGRESS_*: the HTTP ingress's listener (default 0.0.0.0:5555, path prefix `in`). */
+  httpIngress: HttpIngressConfig;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ShopConfig {
-  return {
+  const config: Omit<ShopConfig, 'httpIngress'> = {
     port: envInt(env, 'PORT', 8000, 0, 65535),
     host: envString(env, 'HOST', '0.0.0.0'),
     replyTimeoutMs: envInt(env, 'REPLY_TIMEOUT_MS', 10_000, 1, 600_000),
     replyTtlSeconds: envInt(env, 'REPLY_TTL_SECONDS', 600, 1, 7 * 24 * 3600),
     logLevel: envOneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   };
+  return { ...config, httpIngress: readHttpIngressConfig(env, config) };
 }

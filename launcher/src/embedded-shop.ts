@@ -3,7 +3,14 @@ import type http from 'node:http';
 import { MemoryBroker } from '@shop/broker';
 import { EmbeddedRuntime, loadModule } from '@shop/embedded-runtime';
 import { createShopHandler } from '@shop/functions';
-import { MemoryCorrelationStore, createGateway } from '@shop/gateway';
+import {
+  MemoryCorrelationStore,
+  createGateway,
+  httpIngressRoutes,
+  listenHttpIngress,
+  type HttpIngressConfig,
+  type HttpIngressServer,
+} from '@shop/gateway';
 import { version } from '../package.json';
 
 export interface EmbeddedShopOptions {
@@ -11,11 +18,15 @@ export interface EmbeddedShopOptions {
   host: string;
   replyTimeoutMs: number;
   replyTtlSeconds: number;
+  /** The HTTP ingress (POST /in/<namespace>/<type>/<id>); none when absent. */
+  httpIngress?: HttpIngressConfig;
   onError?: (message: string, error: unknown) => void;
 }
 
 export interface RunningShop {
   readonly url: string;
+  /** The HTTP ingress's base URL (its path prefix not included); undefined when it has none. */
+  readonly httpIngressUrl: string | undefined;
   readonly runtime: EmbeddedRuntime;
   close(): Promise<void>;
 }
@@ -34,13 +45,24 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<R
     call: (_typename, bytes) => handler(bytes),
     onError,
   });
+  const store = new MemoryCorrelationStore(options.replyTtlSeconds * 1000);
+  const ingressConfig = options.httpIngress;
+  const ingressRoutes = ingressConfig
+    ? httpIngressRoutes({
+        broker,
+        store,
+        pathPrefix: ingressConfig.pathPrefix,
+        onError: (error) => onError('HTTP ingress request failed', error),
+      })
+    : undefined;
   const gateway = createGateway({
     broker,
-    store: new MemoryCorrelationStore(options.replyTtlSeconds * 1000),
+    store,
     replyTimeoutMs: options.replyTimeoutMs,
     mode: 'embedded',
     version,
     onError: (error) => onError('request failed', error),
+    routes: ingressRoutes && ingressConfig?.sharesRestPort ? [ingressRoutes] : [],
   });
   await runtime.start();
   await gateway.start();
@@ -53,10 +75,22 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<R
   server.keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const url = `http://${host}:${port}`;
+  let ingress: HttpIngressServer | undefined;
+  if (ingressRoutes && ingressConfig && !ingressConfig.sharesRestPort) {
+    try {
+      ingress = await listenHttpIngress(ingressRoutes, ingressConfig);
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    }
+  }
   return {
-    url: `http://${host}:${port}`,
+    url,
+    httpIngressUrl: ingress?.url ?? (ingressRoutes ? url : undefined),
     runtime,
     async close() {
+      await ingress?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await gateway.stop();

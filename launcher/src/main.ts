@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   });
   log.info({ url: shop.url, mode: 'embedded' }, 'statefun-shop ready');
   process.stdout.write(`statefun-shop (embedded mode) serving on ${shop.url}\n`);
+  process.stdout.write(`HTTP ingress on ${shop.httpIngressUrl}/${config.httpIngress.pathPrefix}\n`);
   const stop = (signal: string) => {
     log.info({ signal }, 'stopping');
     shop.close().then(

@@ -12,6 +12,8 @@ export const ErrorCodes = {
   ITEM_NOT_IN_ORDER: { code: 'SHOP_ERR_ITEM_NOT_IN_ORDER', status: 404, retriable: false },
   PAYMENT_NOT_FOUND: { code: 'SHOP_ERR_PAYMENT_NOT_FOUND', status: 404, retriable: false },
   REPLY_NOT_FOUND: { code: 'SHOP_ERR_REPLY_NOT_FOUND', status: 404, retriable: false },
+  FUNCTION_NOT_FOUND: { code: 'SHOP_ERR_FUNCTION_NOT_FOUND', status: 404, retriable: false },
+  UNSUPPORTED_TYPE: { code: 'SHOP_ERR_UNSUPPORTED_TYPE', status: 415, retriable: false },
   REQUEST_LOST: { code: 'SHOP_ERR_REQUEST_LOST', status: 410, retriable: true },
   ALREADY_EXISTS: { code: 'SHOP_ERR_ALREADY_EXISTS', status: 409, retriable: false },
   INSUFFICIENT_CREDIT: { code: 'SHOP_ERR_INSUFFICIENT_CREDIT', status: 409, retriable: true },

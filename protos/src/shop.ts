@@ -95,6 +95,11 @@ export interface OrderView {
   items: OrderLine[];
   total_cost: number;
 }
+/** A message of any type, as a function sent it: its StateFun typename and bytes. */
+export interface TypedMessage {
+  typename: string;
+  value: Uint8Array;
+}
 export interface ReplyResults {
   error: ErrorBody;
   user_created: { user_id: string };
@@ -106,6 +111,8 @@ export interface ReplyResults {
   order: OrderView;
   payment_status: { paid: boolean };
   success: { count: number };
+  /** The answer to a message from the HTTP ingress. */
+  message: TypedMessage;
 }
 export type Reply = Envelope<'result', ReplyResults>;
 export type ReplyResult = Reply['result'];

@@ -10,6 +10,8 @@ export const Topics = {
   stock: 'shop-stock',
   orders: 'shop-orders',
   batch: 'shop-batch',
+  /** The HTTP ingress's messages (HttpIngressMessage), keyed by correlation ID, for the paired egress. */
+  httpIn: 'shop-http-in',
   /** Where every reply lands, keyed by correlation ID. */
   egress: 'shop-egress',
 } as const;

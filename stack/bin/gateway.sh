@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # The gateway: GATEWAY_REPLICAS (default 2) replicas behind one port, PORT (default 8000), on Kafka and
-# Redis (node services/gateway/dist/main.js, Node's cluster module). Detached with a pid file; the
-# primary replaces a replica that dies. Log .stack/logs/gateway.log. Needs the build (functions.sh runs it).
+# Redis (node services/gateway/dist/main.js, Node's cluster module), each also serving the HTTP ingress
+# on HTTP_INGRESS_PORT (default 5555). Detached with a pid file; the primary replaces a replica that dies.
+# Log .stack/logs/gateway.log. Needs the build (functions.sh runs it).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 GATEWAY_PORT="${PORT:-8000}"
+INGRESS_PORT="${HTTP_INGRESS_PORT:-5555}"
 if is_running gateway services/gateway/dist/main.js; then
   say "gateway: already running (pid $(cat "$(pidfile gateway)")) on http://127.0.0.1:$GATEWAY_PORT"
   exit 0
 fi
 port_open "$GATEWAY_PORT" && die "port $GATEWAY_PORT is taken by a process this stack did not start"
+if [[ "$INGRESS_PORT" != "$GATEWAY_PORT" ]] && port_open "$INGRESS_PORT"; then
+  die "port $INGRESS_PORT (HTTP ingress) is taken by a process this stack did not start"
+fi
 [[ -f "$REPO_ROOT/services/gateway/dist/main.js" ]] || (cd "$REPO_ROOT" && npm run build --silent)
 
 t0=$(now_ms)
@@ -19,4 +24,4 @@ t0=$(now_ms)
   GATEWAY_REPLICAS="${GATEWAY_REPLICAS:-2}" start_bg gateway "$LOG_DIR/gateway.log" node services/gateway/dist/main.js)
 ready() { curl -fsS "http://127.0.0.1:$GATEWAY_PORT/healthz" >/dev/null 2>&1; }
 wait_for 60 gateway ready || die "gateway not answering on $GATEWAY_PORT (see $LOG_DIR/gateway.log)"
-say "gateway: ${GATEWAY_REPLICAS:-2} replicas (pid $(cat "$(pidfile gateway)")) on http://127.0.0.1:$GATEWAY_PORT in $(( $(now_ms) - t0 )) ms, log $LOG_DIR/gateway.log"
+say "gateway: ${GATEWAY_REPLICAS:-2} replicas (pid $(cat "$(pidfile gateway)")) on http://127.0.0.1:$GATEWAY_PORT, HTTP ingress :$INGRESS_PORT, in $(( $(now_ms) - t0 )) ms, log $LOG_DIR/gateway.log"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Creates the shop's topics if they do not exist: the five ingress topics (shop-users, shop-payments,
-# shop-stock, shop-orders, shop-batch) and the egress topic shop-egress, $TOPIC_PARTITIONS partitions
-# each (default 4), replication factor 1, with Kafka's own TopicCommand (kafka-topics.sh's class).
+# shop-stock, shop-orders, shop-batch), the HTTP ingress's topic shop-http-in and the egress topic
+# shop-egress, $TOPIC_PARTITIONS partitions each (default 4), replication factor 1, with Kafka's own
+# TopicCommand (kafka-topics.sh's class).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -9,7 +10,7 @@ require_java
 require_libs
 
 PARTITIONS="${TOPIC_PARTITIONS:-4}"
-TOPICS=(shop-users shop-payments shop-stock shop-orders shop-batch shop-egress)
+TOPICS=(shop-users shop-payments shop-stock shop-orders shop-batch shop-http-in shop-egress)
 CP="$LIB_DIR/kafka/*"
 topic_cmd() {
   cds_flags kafka-topic-command

@@ -41,5 +41,12 @@ export function replyToHttp(reply: Reply): HttpAnswer {
         status: 200,
         body: value.count > 0 ? { success: true, count: value.count } : { success: true },
       };
+    case 'message':
+      // An HTTP ingress request's answer, polled through /replies: its type, and its bytes in base64.
+      // (GET /in/replies/<id> on the ingress answers it with the bytes as they are.)
+      return {
+        status: 200,
+        body: { typename: value.typename, value: Buffer.from(value.value).toString('base64') },
+      };
   }
 }

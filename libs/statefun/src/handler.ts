@@ -76,7 +76,8 @@ export function createRequestReplyHandler(functions: readonly StatefulFunction[]
     }
     const target = request.invocation.target;
     const typename = `${target.namespace}/${target.type}`;
-    const fn = byTypename.get(typename);
+    // An exact typename first, then a function registered for the whole namespace (`egress/*`).
+    const fn = byTypename.get(typename) ?? byTypename.get(`${target.namespace}/*`);
     if (!fn) {
       throw new UnknownFunctionError(typename);
     }

@@ -3,9 +3,11 @@ import type { Message } from './message';
 import type { ValueSpec } from './value-spec';
 
 /**
- * A remote function type: its typename (`namespace/type`), the state each instance keeps, and what it
- * does with one message. A handler must not have side effects of its own: StateFun may call it again
- * for the same message after a failure, and only what it returns through the context counts.
+ * A remote function type: its typename (`namespace/type`; or `namespace/*` for every type of the
+ * namespace without a function of its own, `ctx.self.type` telling which), the state each instance
+ * keeps, and what it does with one message. A handler must not have side effects of its own: StateFun
+ * may call it again for the same message after a failure, and only what it returns through the context
+ * counts.
  */
 export interface StatefulFunction {
   readonly typename: string;

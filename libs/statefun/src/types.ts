@@ -19,6 +19,10 @@ export const Types = {
   string: wrapped(StringWrapperCodec),
   long: wrapped(LongWrapperCodec),
   bool: wrapped(BooleanWrapperCodec),
+  /** Bytes passed through as they are, under any typename: for forwarding a message whose type is not yours to read. */
+  raw(typename: string): Type<Uint8Array> {
+    return { typename, encode: (value) => value, decode: (bytes) => bytes };
+  },
   /** Plain JSON under a typename of your own (`shop.types/UserState`): for state only the function reads. */
   json<T>(typename: string): Type<T> {
     return {

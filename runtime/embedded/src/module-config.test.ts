@@ -1,6 +1,16 @@
-import { FunctionTypes, Topics } from '@shop/protos';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  FunctionTypes,
+  HttpIngress,
+  HttpIngressMessageCodec,
+  HttpIngressTargets,
+  Topics,
+} from '@shop/protos';
 import { shopFunctions } from '@shop/functions';
 import { endpointFor, loadModule } from './module-config';
+
+const pairedEgress = `${HttpIngress.egressNamespace}/${HttpIngress.defaultPairedEgress}`;
 
 describe('runtime > module.yaml', () => {
   const module = loadModule();
@@ -13,6 +23,7 @@ describe('runtime > module.yaml', () => {
       [Topics.stock]: [FunctionTypes.item],
       [Topics.orders]: [FunctionTypes.order],
       [Topics.batch]: [FunctionTypes.batch],
+      [Topics.httpIn]: [pairedEgress],
     });
   });
 
@@ -23,10 +34,26 @@ describe('runtime > module.yaml', () => {
     expect(types[Topics.stock]).toBe('shop.types/ItemCommand');
     expect(types[Topics.orders]).toBe('shop.types/OrderCommand');
     expect(types[Topics.batch]).toBe('shop.types/BatchCommand');
+    expect(types[Topics.httpIn]).toBe(HttpIngressMessageCodec.typename);
   });
 
   it('serves every shop function from an endpoint and declares the reply egress', () => {
     for (const fn of shopFunctions) expect(endpointFor(module, fn.typename)).toBeDefined();
     expect(module.kafkaEgresses).toEqual(['shop/replies']);
+  });
+
+  it('serves the paired egress and every function type the HTTP ingress may reach', () => {
+    for (const typename of [pairedEgress, ...HttpIngressTargets.keys()]) {
+      expect({ typename, endpoint: endpointFor(module, typename) }).toEqual({
+        typename,
+        endpoint: expect.anything(),
+      });
+    }
+  });
+
+  it('is deployed with every topic of the code (stack/bin/topics.sh)', () => {
+    const script = fs.readFileSync(path.resolve(__dirname, '../../../stack/bin/topics.sh'), 'utf8');
+    const listed = /^TOPICS=\(([^)]*)\)$/m.exec(script)?.[1]?.split(/\s+/) ?? [];
+    expect([...listed].sort()).toEqual(Object.values(Topics).sort());
   });
 });

@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import { validate as isUuid } from 'uuid';
 import { ErrorCodes, ReplyCodec, Topics } from '@shop/protos';
 import type { Broker, Subscription } from '@shop/broker';
@@ -18,6 +18,8 @@ export interface GatewayOptions {
   mode: string;
   version: string;
   onError?: (error: unknown) => void;
+  /** More routes on the REST port, after the API's own (the HTTP ingress, when it shares the port). */
+  routes?: readonly Router[];
 }
 
 export interface Gateway {
@@ -65,6 +67,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const answer = replyToHttp(ReplyCodec.decode(found.reply));
     res.status(answer.status).json(answer.body);
   });
+
+  for (const routes of options.routes ?? []) app.use(routes);
 
   app.use((req, res) => {
     res

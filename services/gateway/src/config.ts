@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { LOG_LEVELS, envInt, envOneOf, envString } from '@shop/service-kit';
+import { readHttpIngressConfig, type HttpIngressConfig } from './http-ingress/config';
 
 /** A gateway replica's configuration in the real stack, read once at start from the environment. */
 export interface GatewayConfig {
@@ -21,6 +22,8 @@ export interface GatewayConfig {
   replyTtlSeconds: number;
   /** LOG_LEVEL: pino level (default info). */
   logLevel: (typeof LOG_LEVELS)[number];
+  /** HTTP_INGRESS_*: the HTTP ingress's listener (default 0.0.0.0:5555, path prefix `in`). */
+  httpIngress: HttpIngressConfig;
 }
 
 export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -33,7 +36,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   }
   const redisUrl = envString(env, 'REDIS_URL', 'redis://127.0.0.1:6379');
   if (!/^rediss?:\/\//.test(redisUrl)) throw new Error(`REDIS_URL must be a redis:// URL, got "${redisUrl}"`);
-  return {
+  const config: Omit<GatewayConfig, 'httpIngress'> = {
     port: envInt(env, 'PORT', 8000, 0, 65535),
     host: envString(env, 'HOST', '0.0.0.0'),
     kafkaBrokers: brokers,
@@ -44,4 +47,5 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     replyTtlSeconds: envInt(env, 'REPLY_TTL_SECONDS', 600, 1, 7 * 24 * 3600),
     logLevel: envOneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   };
+  return { ...config, httpIngress: readHttpIngressConfig(env, config) };
 }

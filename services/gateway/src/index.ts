@@ -4,3 +4,7 @@ export * from './correlation/memory-correlation-store';
 export * from './gateway-ingress';
 export * from './correlation/redis-correlation-store';
 export * from './config';
+export * from './http-ingress/config';
+export * from './http-ingress/http-ingress';
+export * from './http-ingress/message';
+export * from './http-ingress/server';

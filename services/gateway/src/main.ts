@@ -33,8 +33,10 @@ function main(): void {
       // A pause, so that a replica that cannot start (Kafka or Redis down) is not restarted in a hot loop.
       setTimeout(fork, 1000);
     });
+    const ingress = config.httpIngress;
     process.stdout.write(
-      `gateway: ${config.replicas} replicas on http://${config.host}:${config.port} (pid ${process.pid})\n`,
+      `gateway: ${config.replicas} replicas on http://${config.host}:${config.port} (pid ${process.pid}); ` +
+        `HTTP ingress on ${ingress.tls ? 'https' : 'http'}://${ingress.host}:${ingress.port}/${ingress.pathPrefix}\n`,
     );
     const stop = () => {
       stopping = true;

@@ -5,6 +5,8 @@ import { version } from '../package.json';
 import { createGateway } from './app';
 import type { GatewayConfig } from './config';
 import { RedisCorrelationStore } from './correlation/redis-correlation-store';
+import { httpIngressRoutes } from './http-ingress/http-ingress';
+import { listenHttpIngress, type HttpIngressServer } from './http-ingress/server';
 
 /** One gateway replica on the real engines: commands to Kafka, replies from Kafka, correlation in Redis. */
 export async function startReplica(config: GatewayConfig): Promise<{ close(): Promise<void> }> {
@@ -20,6 +22,12 @@ export async function startReplica(config: GatewayConfig): Promise<{ close(): Pr
     ttlMs: config.replyTtlSeconds * 1000,
     onError: (error) => log.warn({ err: error }, 'redis connection'),
   });
+  const ingressRoutes = httpIngressRoutes({
+    broker,
+    store,
+    pathPrefix: config.httpIngress.pathPrefix,
+    onError: (error) => log.error({ err: error }, 'HTTP ingress request failed'),
+  });
   const gateway = createGateway({
     broker,
     store,
@@ -27,17 +35,23 @@ export async function startReplica(config: GatewayConfig): Promise<{ close(): Pr
     mode: 'stack',
     version,
     onError: (error) => log.error({ err: error }, 'request failed'),
+    routes: config.httpIngress.sharesRestPort ? [ingressRoutes] : [],
   });
   await gateway.start();
+  // Before the REST port, so that a replica answering /healthz serves the ingress too.
+  const ingress: HttpIngressServer | undefined = config.httpIngress.sharesRestPort
+    ? undefined
+    : await listenHttpIngress(ingressRoutes, config.httpIngress);
   const server: http.Server = await new Promise((resolve, reject) => {
     const s = gateway.app.listen(config.port, config.host, (error?: Error) =>
       error ? reject(error) : resolve(s),
     );
   });
   server.keepAliveTimeout = 65_000;
-  log.info({ port: config.port }, 'gateway replica ready');
+  log.info({ port: config.port, httpIngressPort: config.httpIngress.port }, 'gateway replica ready');
   return {
     async close() {
+      await ingress?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await gateway.stop();
       await broker.close();
