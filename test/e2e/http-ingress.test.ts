@@ -37,7 +37,7 @@ async function greet(url: string, id: string, name: string): Promise<string> {
   return String(res.headers[CORRELATION]);
 }
 
-/** Polls on fresh connections (so the cluster hands them to either replica) until the reply is there. */
+/** Polls on fresh connections (so either replica may take them) until the reply is there. */
 async function poll(url: string, correlationId: string): Promise<{ text: string; after: number }> {
   const started = Date.now();
   while (Date.now() - started < 120_000) {
@@ -103,7 +103,8 @@ describe('e2e > http ingress', () => {
     const correlationId = await greet(url, id, 'Elisa');
     const expected = `Hello Elisa, greeting #1 at example/greeter/${id}`;
     expect((await poll(url, correlationId)).text).toBe(expected);
-    // Node's cluster hands new connections to the replicas in turn: both answer from Redis.
+    // The replicas accept from one shared socket: whichever takes a connection answers from Redis.
+    // (services/gateway/src/http-ingress/replicas.test.ts sends through one replica and polls both.)
     for (let i = 0; i < 10; i++) {
       const res = await request(url).get(`/in/replies/${correlationId}`).set('Connection', 'close');
       expect({ status: res.status, text: res.text }).toEqual({ status: 200, text: expected });
