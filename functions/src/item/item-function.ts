@@ -1,6 +1,7 @@
 import { FunctionTypes, ItemCommandCodec } from '@shop/protos';
 import { Types, statefulFunction, valueSpec } from '@shop/statefun';
 import { persist } from '../persist';
+import { RecentRequestsSpec, isNewRequest } from '../recent-requests';
 import { requesterOf, respond } from '../requester';
 import { decideItem, type ItemState } from './item-domain';
 
@@ -9,9 +10,10 @@ export const ItemStateSpec = valueSpec('item', Types.json<ItemState>('shop.types
 /** shop/item: one instance per item id. Checkout reserves with subtract_stock and releases with add_stock. */
 export const itemFunction = statefulFunction({
   typename: FunctionTypes.item,
-  specs: [ItemStateSpec],
+  specs: [ItemStateSpec, RecentRequestsSpec],
   handle(ctx, message) {
     const { correlation_id, command } = message.as(ItemCommandCodec);
+    if (!isNewRequest(ctx, correlation_id)) return;
     const before = ctx.state.get(ItemStateSpec);
     const decision = decideItem(ctx.self.id, before, command);
     persist(ctx, ItemStateSpec, before, decision.state);

@@ -1,6 +1,7 @@
 import { FunctionTypes, OrderCommandCodec, ReplyCodec } from '@shop/protos';
 import { Types, statefulFunction, valueSpec } from '@shop/statefun';
 import { carryOut } from '../outgoing';
+import { RecentRequestsSpec, isNewRequest } from '../recent-requests';
 import { requesterOf } from '../requester';
 import { decideOrder, type OrderInput, type OrderState } from './order-domain';
 
@@ -9,13 +10,15 @@ export const OrderStateSpec = valueSpec('order', Types.json<OrderState>('shop.ty
 /** shop/order: one instance per order id; drives the checkout saga with messages to shop/item and shop/user. */
 export const orderFunction = statefulFunction({
   typename: FunctionTypes.order,
-  specs: [OrderStateSpec],
+  specs: [OrderStateSpec, RecentRequestsSpec],
   handle(ctx, message) {
     let input: OrderInput;
     if (message.is(ReplyCodec)) {
       input = { kind: 'reply', reply: message.as(ReplyCodec) };
     } else {
       const { correlation_id, command } = message.as(OrderCommandCodec);
+      // A resent checkout is dropped, not refused as in progress: the first one's reply answers both.
+      if (!isNewRequest(ctx, correlation_id)) return;
       input = { kind: 'command', requester: requesterOf(ctx, correlation_id), command };
     }
     const before = ctx.state.get(OrderStateSpec);

@@ -1,6 +1,7 @@
 import { FunctionTypes, OrderCommandCodec, UserCommandCodec, addressOf } from '@shop/protos';
 import { Types, statefulFunction, valueSpec } from '@shop/statefun';
 import { persist } from '../persist';
+import { RecentRequestsSpec, isNewRequest } from '../recent-requests';
 import { requesterOf, respond } from '../requester';
 import { decideUser, type UserState } from './user-domain';
 
@@ -9,9 +10,10 @@ export const UserStateSpec = valueSpec('user', Types.json<UserState>('shop.types
 /** shop/user: one instance per user id. */
 export const userFunction = statefulFunction({
   typename: FunctionTypes.user,
-  specs: [UserStateSpec],
+  specs: [UserStateSpec, RecentRequestsSpec],
   handle(ctx, message) {
     const { correlation_id, command } = message.as(UserCommandCodec);
+    if (!isNewRequest(ctx, correlation_id)) return;
     const before = ctx.state.get(UserStateSpec);
     const decision = decideUser(ctx.self.id, before, command);
     persist(ctx, UserStateSpec, before, decision.state);
