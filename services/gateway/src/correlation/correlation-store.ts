@@ -4,10 +4,7 @@
  * undefined when the ID is unknown or expired.
  */
 export type PollResult =
-  | { status: 'done'; reply: Uint8Array }
-  | { status: 'pending' }
-  | { status: 'lost' }
-  | undefined;
+  { status: 'done'; reply: Uint8Array } | { status: 'pending' } | { status: 'lost' } | undefined;
 
 /** A request parked under its correlation ID, waiting on this replica. */
 export interface Parked {
