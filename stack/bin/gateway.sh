@@ -20,7 +20,9 @@ fi
 [[ -f "$REPO_ROOT/services/gateway/dist/main.js" ]] || (cd "$REPO_ROOT" && npm run build --silent)
 
 t0=$(now_ms)
-(cd "$REPO_ROOT" && PORT="$GATEWAY_PORT" KAFKA_BROKERS="$KAFKA_BOOTSTRAP" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+# Loopback only, like every other port of the stack; HOST / HTTP_INGRESS_HOST open them up.
+(cd "$REPO_ROOT" && HOST="${HOST:-127.0.0.1}" HTTP_INGRESS_HOST="${HTTP_INGRESS_HOST:-127.0.0.1}" \
+  PORT="$GATEWAY_PORT" KAFKA_BROKERS="$KAFKA_BOOTSTRAP" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
   GATEWAY_REPLICAS="${GATEWAY_REPLICAS:-2}" start_bg gateway "$LOG_DIR/gateway.log" node services/gateway/dist/main.js)
 ready() { curl -fsS "http://127.0.0.1:$GATEWAY_PORT/healthz" >/dev/null 2>&1; }
 wait_for 60 gateway ready || die "gateway not answering on $GATEWAY_PORT (see $LOG_DIR/gateway.log)"
