@@ -3,7 +3,7 @@
 # (StandaloneSessionClusterEntrypoint, REST on 127.0.0.1:8081) and one TaskManager (TaskManagerRunner),
 # then the StateFun job (org.apache.flink.statefun.flink.core.StatefulFunctionsJob) submitted through
 # Flink's CLI with the module file statefun/module.yaml (statefun.remote.module-name) and checkpointing
-# every $STATEFUN_CHECKPOINT_INTERVAL (default 1s). Resumes from the newest retained checkpoint in
+# every $STATEFUN_CHECKPOINT_INTERVAL (default 500ms). Resumes from the newest retained checkpoint in
 # .stack/data/checkpoints if there is one (STATEFUN_FRESH=1 starts empty instead).
 # Waits until every task of the job is RUNNING. Logs: .stack/logs/flink-{jobmanager,taskmanager,cli}.log.
 # Env: STATEFUN_CHECKPOINT_INTERVAL, STATEFUN_PARALLELISM (2), FLINK_REST_PORT (8081), MODULE_YAML.
