@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
+import express, { type Express, type Router } from 'express';
 import { validate as isUuid } from 'uuid';
 import { ErrorCodes, ReplyCodec, Topics } from '@shop/protos';
 import type { Broker, Subscription } from '@shop/broker';
@@ -9,6 +9,7 @@ import { stockRoutes } from '@shop/stock-service';
 import { usersRoutes } from '@shop/users-service';
 import type { CorrelationStore } from './correlation/correlation-store';
 import { GatewayIngress } from './gateway-ingress';
+import { jsonErrors } from './json-errors';
 
 export interface GatewayOptions {
   broker: Broker;
@@ -27,10 +28,6 @@ export interface Gateway {
   /** Starts consuming the egress topic; replies are routed through the correlation store. */
   start(): Promise<void>;
   stop(): Promise<void>;
-}
-
-function errorBody(error: ShopError): { error: string; code: string } {
-  return { error: error.message, code: error.code };
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
@@ -76,25 +73,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       .json({ error: `no route ${req.method} ${req.path}`, code: ErrorCodes.ROUTE_NOT_FOUND.code });
   });
 
-  const onError: ErrorRequestHandler = (error: unknown, _req, res, next) => {
-    if (res.headersSent) {
-      next(error);
-      return;
-    }
-    if (error instanceof ShopError) {
-      res.status(error.status).json(errorBody(error));
-      return;
-    }
-    // Express's own parse errors carry a 4xx status: the client's mistake, said plainly.
-    const status = (error as { status?: unknown }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json({ error: (error as Error).message, code: ErrorCodes.BAD_REQUEST.code });
-      return;
-    }
-    options.onError?.(error);
-    res.status(500).json({ error: 'internal error', code: 'SHOP_ERR_INTERNAL' });
-  };
-  app.use(onError);
+  app.use(jsonErrors(options.onError));
 
   let subscription: Subscription | undefined;
   return {

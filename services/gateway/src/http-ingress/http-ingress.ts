@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { v4 as uuid, validate as isUuid } from 'uuid';
 import {
   ErrorCodes,
@@ -14,6 +14,7 @@ import {
 import type { Broker } from '@shop/broker';
 import { ShopError } from '@shop/service-kit';
 import type { CorrelationStore, Parked } from '../correlation/correlation-store';
+import { jsonErrors } from '../json-errors';
 import { messageOf } from './message';
 
 /** The response header that names an accepted message's correlation ID (FLINK-23301). */
@@ -166,25 +167,7 @@ export function httpIngressRoutes(options: HttpIngressOptions): Router {
     });
   });
 
-  const onError: ErrorRequestHandler = (error: unknown, _req, res, next) => {
-    if (res.headersSent) {
-      next(error);
-      return;
-    }
-    if (error instanceof ShopError) {
-      res.status(error.status).json({ error: error.message, code: error.code });
-      return;
-    }
-    // The body parser's refusals (413 too large, 415 unknown encoding, 400 broken body) are the client's.
-    const status = (error as { status?: unknown }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json({ error: (error as Error).message, code: ErrorCodes.BAD_REQUEST.code });
-      return;
-    }
-    options.onError?.(error);
-    res.status(500).json({ error: 'internal error', code: 'SHOP_ERR_INTERNAL' });
-  };
-  routes.use(onError);
+  routes.use(jsonErrors(options.onError));
 
   const mounted = express.Router();
   mounted.use(`/${pathPrefix}`, routes);
