@@ -1,3 +1,4 @@
+/* global process, console, fetch, performance */
 // Latency of one checkout under light load: N checkouts one after another against a running shop, then
 // p50/p99/max. Used to pick the checkpoint interval (every reply waits for a checkpoint on the real stack).
 //   node stack/smoke/checkout-latency.mjs [N=40] [URL=http://127.0.0.1:8000]
@@ -30,4 +31,6 @@ for (const order of orders) {
 }
 took.sort((a, b) => a - b);
 const at = (q) => took[Math.min(took.length - 1, Math.ceil(q * took.length) - 1)].toFixed(0);
-console.log(`checkout latency over ${n} sequential checkouts: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`);
+console.log(
+  `checkout latency over ${n} sequential checkouts: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`,
+);
