@@ -13,6 +13,7 @@ const workspaces = {
   '@shop/orders-service': 'services/orders',
   '@shop/gateway': 'services/gateway',
   '@shop/launcher': 'launcher',
+  '@shop/bench': 'bench',
 };
 
 /** @type {import('jest').Config} */
@@ -24,6 +25,7 @@ module.exports = {
   ),
   testMatch: ['<rootDir>/**/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   // test/e2e needs the real engines: `npm run test:e2e` starts them and runs it.
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/e2e/'],
+  // bench/results holds the benchmark's reports, never tests.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/test/e2e/', '<rootDir>/bench/results/'],
   testTimeout: 30000,
 };

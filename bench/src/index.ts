@@ -1,0 +1,14 @@
+export * from './args';
+export * from './http-target';
+export * from './latency';
+export * from './load';
+export * from './profile';
+export * from './results';
+export * from './verifier';
+export * from './report/report';
+export * from './report/summary';
+export * from './scenarios/consistency';
+export * from './scenarios/find';
+export * from './scenarios/stress';
+export { startTarget, type StartedTarget } from './targets/start-target';
+export { runBench } from './run';
