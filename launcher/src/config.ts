@@ -9,7 +9,7 @@ export interface ShopConfig {
   host: string;
   /** REPLY_TIMEOUT_MS: how long a request waits for its reply before answering 202 (default 10000). */
   replyTimeoutMs: number;
-  /** REPLY_TTL_SECONDS: how long a late reply stays pollable under /replies/<id> (default 600). */
+  /** REPLY_TTL_SECONDS: how long every reply stays pollable under /replies/<id> (default 600). */
   replyTtlSeconds: number;
   /** LOG_LEVEL: pino level (default info). */
   logLevel: string;

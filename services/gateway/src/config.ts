@@ -18,7 +18,7 @@ export interface GatewayConfig {
   replicaId: string;
   /** REPLY_TIMEOUT_MS: how long a request waits for its reply before answering 202 (default 10000). */
   replyTimeoutMs: number;
-  /** REPLY_TTL_SECONDS: how long a late reply stays pollable (default 600). */
+  /** REPLY_TTL_SECONDS: how long every reply stays pollable (default 600). */
   replyTtlSeconds: number;
   /** LOG_LEVEL: pino level (default info). */
   logLevel: (typeof LOG_LEVELS)[number];
