@@ -21,6 +21,16 @@ describe('functions > HTTP server', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+  it('answers the liveness and readiness probes on GET /healthz and GET /readyz', async () => {
+    const base = url.replace(/\/statefun$/, '');
+    const live = await fetch(`${base}/healthz`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
   const post = (body: Uint8Array) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body });
 

@@ -17,6 +17,7 @@ REDIS_PORT="${REDIS_PORT:-6379}"
 FLINK_REST_PORT="${FLINK_REST_PORT:-8081}"
 FUNCTIONS_PORT="${FUNCTIONS_PORT:-8001}"
 MODULE_YAML="${MODULE_YAML:-$REPO_ROOT/statefun/module.yaml}"
+MODULE_RENDERED="$CONF_OUT/module.yaml"         # MODULE_YAML with loopback addresses (render_module)
 CHECKPOINT_INTERVAL="${STATEFUN_CHECKPOINT_INTERVAL:-500ms}"
 STATEFUN_PARALLELISM="${STATEFUN_PARALLELISM:-2}"
 STATEFUN_JOB_NAME="statefun-shop"
@@ -146,7 +147,7 @@ wait_for() {
 }
 
 # ---- config templates ---------------------------------------------------------------------------
-# render SRC DST: fill in ${STACK_DIR} ${MODULE_YAML} ${CHECKPOINT_INTERVAL} ${PARALLELISM} ${REST_PORT}
+# render SRC DST: fill in ${STACK_DIR} ${MODULE_YAML} (the rendered module) ${CHECKPOINT_INTERVAL} ${PARALLELISM} ${REST_PORT}
 # ${WEB_TMP} (placeholders that keep the templates valid YAML / properties).
 # Flink unpacks its web dashboard (.js files) into web.tmpdir: outside the repo, so that the repo's
 # ESLint (which does not read .gitignore) never sees them.
@@ -154,7 +155,7 @@ WEB_TMP="${TMPDIR:-/tmp}/statefun-shop-flink-web-$(printf '%s' "$STACK_DIR" | sh
 render() {
   mkdir -p "$(dirname "$2")"
   sed -e "s#\${STACK_DIR}#$STACK_DIR#g" \
-      -e "s#\${MODULE_YAML}#$MODULE_YAML#g" \
+      -e "s#\${MODULE_YAML}#$MODULE_RENDERED#g" \
       -e "s#\${CHECKPOINT_INTERVAL}#$CHECKPOINT_INTERVAL#g" \
       -e "s#\${PARALLELISM}#$STATEFUN_PARALLELISM#g" \
       -e "s#\${REST_PORT}#$FLINK_REST_PORT#g" \
@@ -163,6 +164,19 @@ render() {
   # shellcheck disable=SC2016 # a literal ${NAME} is what is searched for
   if grep -n '\${[A-Z_]*}' "$2.tmp" >&2; then die "unfilled placeholder in $1"; fi
   mv "$2.tmp" "$2"
+}
+
+# render_module: MODULE_YAML names the cluster's services (kafka:9092, http://functions:8001/), as
+# docker-compose.yml and k8s/ run it; on one machine they are on loopback. Only those two addresses change,
+# so the stack runs the same module as the cluster.
+render_module() {
+  sed -e "s#^\([[:space:]]*address:[[:space:]]*\)kafka:9092[[:space:]]*\$#\1$KAFKA_BOOTSTRAP#" \
+      -e "s#^\([[:space:]]*urlPathTemplate:[[:space:]]*\)http://functions:8001/#\1http://127.0.0.1:$FUNCTIONS_PORT/#" \
+      "$MODULE_YAML" >"$MODULE_RENDERED.tmp"
+  if grep -nE '^[^#]*(kafka:9092|functions:8001)' "$MODULE_RENDERED.tmp" >&2; then
+    die "$MODULE_YAML: a cluster address left where the stack cannot rewrite it"
+  fi
+  mv "$MODULE_RENDERED.tmp" "$MODULE_RENDERED"
 }
 
 now_ms() { date +%s%3N; }

@@ -25,6 +25,7 @@ export FLINK_CONF_DIR="$CONF" FLINK_LIB_DIR="$LIB_DIR/flink" FLINK_PLUGINS_DIR="
 mkdir -p "$FLINK_PLUGINS_DIR" "$DATA_DIR/checkpoints" "$DATA_DIR/savepoints" "$DATA_DIR/tmp" "$DATA_DIR/rocksdb" "$LOG_DIR/rocksdb"
 
 t0=$(now_ms)
+render_module
 render "$STACK_SRC/conf/flink/flink-conf.yaml" "$CONF/flink-conf.yaml"
 cp "$STACK_SRC/conf/flink/log4j.properties" "$STACK_SRC/conf/flink/log4j-cli.properties" "$CONF/"
 

@@ -21,4 +21,17 @@ describe('api > service', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ status: 'ok' });
   });
+
+  it('GET /readyz answers ready, with every dependency it checked ok', async () => {
+    const { api, shop } = ctx;
+    const answer = await api.get('/readyz');
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe('ready');
+    const checks = answer.body.checks as Record<string, string>;
+    // On the real engines the replica checks Kafka and Redis; embedded, their in-process stand-ins.
+    expect(Object.keys(checks).sort()).toEqual(
+      shop.exclusive ? ['broker', 'correlation_store'] : ['kafka', 'redis'],
+    );
+    expect(Object.values(checks).every((state) => state === 'ok')).toBe(true);
+  });
 });

@@ -19,5 +19,10 @@ export interface Broker {
   publish(topic: string, key: string, value: Uint8Array): Promise<void>;
   /** Joins consumer group `groupId`: each record goes to one member of the group. */
   subscribe(groupId: string, topics: readonly string[], handler: RecordHandler): Promise<Subscription>;
+  /**
+   * Resolves when the broker answers and every subscription is still consuming; rejects with what is
+   * wrong otherwise. Readiness probes call it, so it must be cheap and must not wait for long.
+   */
+  check(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { Kafka, Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { Broker, RecordHandler, Subscription } from './broker';
 
 export interface KafkaBrokerOptions {
@@ -6,6 +6,8 @@ export interface KafkaBrokerOptions {
   clientId: string;
   /** Called for a record whose handler threw: the record is not retried (its reply will time out). */
   onHandlerError?: (error: unknown, topic: string) => void;
+  /** How long `check()` waits for the cluster to answer (default 2000 ms). */
+  checkTimeoutMs?: number;
 }
 
 /**
@@ -17,6 +19,9 @@ export class KafkaBroker implements Broker {
   private readonly producer: Producer;
   private readonly consumers = new Set<Consumer>();
   private connected: Promise<void> | undefined;
+  /** Why a consumer stopped for good: kafkajs gave up restarting it, so no more records arrive. */
+  private consumerFailure: Error | undefined;
+  private admin: Admin | undefined;
 
   constructor(private readonly options: KafkaBrokerOptions) {
     this.kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.WARN });
@@ -50,6 +55,9 @@ export class KafkaBroker implements Broker {
       heartbeatInterval: 1_000,
     });
     this.consumers.add(consumer);
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.consumerFailure = payload.error;
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...topics], fromBeginning: false });
     await consumer.run({
@@ -72,9 +80,42 @@ export class KafkaBroker implements Broker {
     };
   }
 
+  async check(): Promise<void> {
+    if (this.consumerFailure) {
+      throw new Error(`a consumer stopped for good: ${this.consumerFailure.message}`);
+    }
+    // A client of its own with no retries and no logging: a probe wants the broker's answer now, not
+    // after kafkajs's retry schedule (which outlasts any probe timeout), and reports failures itself.
+    this.admin ??= new Kafka({
+      clientId: `${this.options.clientId}-check`,
+      brokers: this.options.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    }).admin();
+    const admin = this.admin;
+    const timeoutMs = this.options.checkTimeoutMs ?? 2_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        admin.connect().then(() => admin.describeCluster()),
+        new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer from Kafka in ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      // A fresh client next time, rather than one whose connection state is unknown.
+      this.admin = undefined;
+      await admin.disconnect().catch(() => undefined);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((consumer) => consumer.disconnect()));
     this.consumers.clear();
+    await this.admin?.disconnect();
     if (this.connected) await this.producer.disconnect();
   }
 }

@@ -44,6 +44,10 @@ export class MemoryBroker implements Broker {
     });
   }
 
+  check(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     this.groups.clear();
     return Promise.resolve();

@@ -14,7 +14,8 @@ function readBody(req: http.IncomingMessage): Promise<Uint8Array> {
 /**
  * The HTTP binding StateFun's `io.statefun.endpoints.v2/http` endpoint calls: POST a ToFunction to any
  * path, get a FromFunction back. A failure answers 500, which makes the runtime retry the batch.
- * `GET /healthz` answers 200 for probes.
+ * `GET /healthz` (liveness) and `GET /readyz` (readiness) answer 200 for probes: the server depends on
+ * nothing else, since StateFun sends each function's state with the call.
  */
 export function createFunctionServer(
   handler: RequestReplyHandler,
@@ -23,6 +24,10 @@ export function createFunctionServer(
   return http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    if (req.method === 'GET' && req.url === '/readyz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}');
       return;
     }
     if (req.method !== 'POST') {

@@ -3,13 +3,11 @@ import { validate as isUuid } from 'uuid';
 import { ErrorCodes, ReplyCodec, Topics } from '@shop/protos';
 import type { Broker, Subscription } from '@shop/broker';
 import { ShopError, replyToHttp } from '@shop/service-kit';
-import { ordersRoutes } from '@shop/orders-service';
-import { paymentsRoutes } from '@shop/payments-service';
-import { stockRoutes } from '@shop/stock-service';
-import { usersRoutes } from '@shop/users-service';
 import type { CorrelationStore } from './correlation/correlation-store';
+import { DOMAINS, domainRoutes, type Domain } from './domains';
 import { GatewayIngress } from './gateway-ingress';
 import { jsonErrors } from './json-errors';
+import { checkReadiness, notReadyMessage, type ReadinessCheck } from './readiness';
 
 export interface GatewayOptions {
   broker: Broker;
@@ -21,12 +19,22 @@ export interface GatewayOptions {
   onError?: (error: unknown) => void;
   /** More routes on the REST port, after the API's own (the HTTP ingress, when it shares the port). */
   routes?: readonly Router[];
+  /** The domain services this process runs (default all): the others answer 404. */
+  domains?: readonly Domain[];
+  /**
+   * What `GET /readyz` checks, by name (default the broker and the correlation store, as `broker` and
+   * `correlation_store`). Each is bounded by `readinessTimeoutMs` (default 2500).
+   */
+  readiness?: Readonly<Record<string, ReadinessCheck>>;
+  readinessTimeoutMs?: number;
 }
 
 export interface Gateway {
   readonly app: Express;
   /** Starts consuming the egress topic; replies are routed through the correlation store. */
   start(): Promise<void>;
+  /** From now on /readyz answers 503, so that load balancers stop sending before the server closes. */
+  drain(): void;
   stop(): Promise<void>;
 }
 
@@ -40,10 +48,31 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.get('/', (_req, res) => {
     res.json({ name: 'statefun-shop', version: options.version, mode: options.mode });
   });
+  // Liveness: the process serves HTTP. It checks nothing else, so that an outage of Kafka or Redis takes
+  // replicas out of rotation (readiness) instead of restarting all of them at once.
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.use(usersRoutes(ingress), paymentsRoutes(ingress), stockRoutes(ingress), ordersRoutes(ingress));
+  const readinessChecks = options.readiness ?? {
+    broker: () => broker.check(),
+    correlation_store: () => store.check(),
+  };
+  let draining = false;
+  app.get('/readyz', async (_req, res) => {
+    const readiness = draining
+      ? { ready: false, checks: { gateway: 'shutting down' } }
+      : await checkReadiness(readinessChecks, options.readinessTimeoutMs ?? 2_500);
+    if (readiness.ready) {
+      res.json({ status: 'ready', checks: readiness.checks });
+      return;
+    }
+    res.status(ErrorCodes.UNAVAILABLE.status).json({
+      error: notReadyMessage(readiness),
+      code: ErrorCodes.UNAVAILABLE.code,
+      checks: readiness.checks,
+    });
+  });
+  for (const routes of domainRoutes(options.domains ?? DOMAINS, ingress)) app.use(routes);
 
   app.get('/replies/:correlation_id', async (req, res) => {
     const id = req.params.correlation_id;
@@ -83,7 +112,11 @@ export function createGateway(options: GatewayOptions): Gateway {
         store.deliver(record.key, record.value),
       );
     },
+    drain() {
+      draining = true;
+    },
     async stop() {
+      draining = true;
       await subscription?.unsubscribe();
       await store.close();
     },

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { LOG_LEVELS, envInt, envOneOf, envString } from '@shop/service-kit';
+import { parseDomains, type Domain } from './domains';
 import { readHttpIngressConfig, type HttpIngressConfig } from './http-ingress/config';
 
 /** A gateway replica's configuration in the real stack, read once at start from the environment. */
@@ -12,7 +13,10 @@ export interface GatewayConfig {
   kafkaBrokers: string[];
   /** REDIS_URL: the correlation map (default redis://127.0.0.1:6379). */
   redisUrl: string;
-  /** GATEWAY_REPLICAS: how many replicas `gateway` runs behind PORT (default 2). */
+  /**
+   * GATEWAY_REPLICAS: how many replicas `gateway` runs behind PORT (default 2). With 1 the process is the
+   * replica, without Node's cluster: what containers run, since the orchestrator scales them.
+   */
   replicas: number;
   /** GATEWAY_REPLICA_ID: this replica's name in Redis (default <hostname>-<pid>). */
   replicaId: string;
@@ -22,6 +26,8 @@ export interface GatewayConfig {
   replyTtlSeconds: number;
   /** LOG_LEVEL: pino level (default info). */
   logLevel: (typeof LOG_LEVELS)[number];
+  /** SHOP_DOMAINS: the domain services this process runs (default all four; see domains.ts). */
+  domains: Domain[];
   /** HTTP_INGRESS_*: the HTTP ingress's listener (default 0.0.0.0:5555, path prefix `in`). */
   httpIngress: HttpIngressConfig;
 }
@@ -46,6 +52,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     replyTimeoutMs: envInt(env, 'REPLY_TIMEOUT_MS', 10_000, 1, 600_000),
     replyTtlSeconds: envInt(env, 'REPLY_TTL_SECONDS', 600, 1, 7 * 24 * 3600),
     logLevel: envOneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    domains: parseDomains(env.SHOP_DOMAINS),
   };
   return { ...config, httpIngress: readHttpIngressConfig(env, config) };
 }

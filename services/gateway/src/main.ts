@@ -6,11 +6,12 @@ import { startReplica } from './replica';
 /**
  * `node services/gateway/dist/main.js`: GATEWAY_REPLICAS replicas sharing PORT through Node's cluster
  * module (each replica accepts from the one shared socket). A replica that dies is replaced; requests it
- * held are answered by polling /replies/<id> through any other replica.
+ * held are answered by polling /replies/<id> through any other replica. With GATEWAY_REPLICAS=1 (in a
+ * container) the process is the one replica, and the orchestrator replaces it.
  */
 function main(): void {
   const config = readGatewayConfig();
-  if (cluster.isPrimary) {
+  if (cluster.isPrimary && config.replicas > 1) {
     // The kernel, not the primary, hands connections out. In Node's round-robin mode the primary accepts
     // each connection and passes it to a replica; one passed to a replica that dies at that moment is
     // never closed, and its client hangs. Shared accepting costs some evenness, and a dead replica's

@@ -36,6 +36,8 @@ export async function startReplica(config: GatewayConfig): Promise<{ close(): Pr
     version,
     onError: (error) => log.error({ err: error }, 'request failed'),
     routes: config.httpIngress.sharesRestPort ? [ingressRoutes] : [],
+    domains: config.domains,
+    readiness: { kafka: () => broker.check(), redis: () => store.check() },
   });
   await gateway.start();
   // Before the REST port, so that a replica answering /healthz serves the ingress too.
@@ -48,9 +50,13 @@ export async function startReplica(config: GatewayConfig): Promise<{ close(): Pr
     );
   });
   server.keepAliveTimeout = 65_000;
-  log.info({ port: config.port, httpIngressPort: config.httpIngress.port }, 'gateway replica ready');
+  log.info(
+    { port: config.port, httpIngressPort: config.httpIngress.port, domains: config.domains },
+    'gateway replica ready',
+  );
   return {
     async close() {
+      gateway.drain();
       await ingress?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await gateway.stop();

@@ -31,5 +31,10 @@ export interface CorrelationStore {
   deliver(id: string, reply: Uint8Array): Promise<void>;
   /** The reply if it exists, `pending` while still awaited, undefined when unknown or expired. */
   poll(id: string): Promise<PollResult>;
+  /**
+   * Resolves when the store can park and route requests; rejects with what is wrong otherwise.
+   * Readiness probes call it: cheap, and bounded in time.
+   */
+  check(): Promise<void>;
   close(): Promise<void>;
 }

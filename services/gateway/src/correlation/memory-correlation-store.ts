@@ -48,6 +48,10 @@ export class MemoryCorrelationStore implements CorrelationStore {
     return Promise.resolve(this.waiters.has(id) ? { status: 'pending' } : undefined);
   }
 
+  check(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     clearInterval(this.sweeper);
     this.waiters.releaseAll();

@@ -140,6 +140,17 @@ export class RedisCorrelationStore implements CorrelationStore {
     return undefined;
   }
 
+  async check(): Promise<void> {
+    if (this.closed) throw new Error('the correlation store is closed');
+    // Replies routed to this replica arrive on the subscriber's channel: without it, requests parked
+    // here would only ever be answered by polling.
+    if (this.subscriber.status !== 'ready') {
+      throw new Error(`Redis reply subscription is ${this.subscriber.status}`);
+    }
+    // Bounded by commandTimeout; rejected at once while disconnected (no offline queue).
+    await this.commands.ping();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
