@@ -82,7 +82,7 @@ describe('e2e > a domain service on its own', () => {
   });
 
   it('writes the same state the shop reads, and reads what the shop wrote', async () => {
-    const { item_id: itemId } = await stock.ok('post', '/stock/item/create/7');
+    const { item_id: itemId } = await stock.ok('post', '/stock/item/create/7', 201);
     await stock.ok('post', `/stock/add/${String(itemId)}/3`);
     expect(await shop.ok('get', `/stock/find/${String(itemId)}`)).toEqual({
       item_id: itemId,
@@ -90,7 +90,7 @@ describe('e2e > a domain service on its own', () => {
       price: 7,
     });
 
-    const { item_id: other } = await shop.ok('post', '/stock/item/create/9');
+    const { item_id: other } = await shop.ok('post', '/stock/item/create/9', 201);
     expect(await stock.ok('get', `/stock/find/${String(other)}`)).toEqual({
       item_id: other,
       stock: 0,

@@ -3,6 +3,8 @@ export interface BrokerRecord {
   topic: string;
   key: string;
   value: Uint8Array;
+  /** When it was written, in ms since the epoch (Kafka's record timestamp). */
+  timestamp: number;
 }
 
 export type RecordHandler = (record: BrokerRecord) => Promise<void> | void;
@@ -17,7 +19,10 @@ export interface Subscription {
  */
 export interface Broker {
   publish(topic: string, key: string, value: Uint8Array): Promise<void>;
-  /** Joins consumer group `groupId`: each record goes to one member of the group. */
+  /**
+   * Joins consumer group `groupId`: each record goes to one member of the group. A group reads from
+   * where it left off; where it has never read, from the start of what the topic retains.
+   */
   subscribe(groupId: string, topics: readonly string[], handler: RecordHandler): Promise<Subscription>;
   /**
    * Resolves when the broker answers and every subscription is still consuming; rejects with what is

@@ -59,14 +59,23 @@ export class KafkaBroker implements Broker {
       if (!payload.restart) this.consumerFailure = payload.error;
     });
     await consumer.connect();
-    await consumer.subscribe({ topics: [...topics], fromBeginning: false });
+    // A partition the group has never committed an offset for is read from its start, not its end.
+    // Reading from the end loses records: a partition that first gets a record while the group is
+    // rebalancing (a member joining or leaving) is assigned after the record was written, and its new
+    // owner would begin past it. Readers that only want recent records filter on the timestamp.
+    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
     await consumer.run({
       // Partitions are independent streams: handle them side by side, each in order.
       partitionsConsumedConcurrently: 4,
       eachMessage: async ({ topic, message }) => {
         if (!message.key || !message.value) return;
         try {
-          await handler({ topic, key: message.key.toString('utf8'), value: message.value });
+          await handler({
+            topic,
+            key: message.key.toString('utf8'),
+            value: message.value,
+            timestamp: Number(message.timestamp),
+          });
         } catch (error) {
           this.options.onHandlerError?.(error, topic);
         }

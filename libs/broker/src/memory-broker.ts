@@ -19,7 +19,7 @@ export class MemoryBroker implements Broker {
   ) {}
 
   publish(topic: string, key: string, value: Uint8Array): Promise<void> {
-    const record = { topic, key, value };
+    const record = { topic, key, value, timestamp: Date.now() };
     for (const group of this.groups.values()) {
       if (!group.topics.has(topic)) continue;
       group.queue.push(record);

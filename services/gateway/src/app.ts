@@ -27,6 +27,14 @@ export interface GatewayOptions {
    */
   readiness?: Readonly<Record<string, ReadinessCheck>>;
   readinessTimeoutMs?: number;
+  /**
+   * Replies older than this (by their record's timestamp) are skipped, not stored: nobody can still be
+   * waiting for them or polling them. A new consumer group starts at the start of the egress topic, so
+   * this bounds what its first read stores. Default: kept, whatever their age.
+   */
+  replyMaxAgeMs?: number;
+  /** The clock the reply age is measured with (tests move it). */
+  now?: () => number;
 }
 
 export interface Gateway {
@@ -108,9 +116,12 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     app,
     async start() {
-      subscription = await broker.subscribe('gateway', [Topics.egress], (record) =>
-        store.deliver(record.key, record.value),
-      );
+      const maxAge = options.replyMaxAgeMs ?? Infinity;
+      const now = options.now ?? Date.now;
+      subscription = await broker.subscribe('gateway', [Topics.egress], async (record) => {
+        if (now() - record.timestamp > maxAge) return;
+        await store.deliver(record.key, record.value);
+      });
     },
     drain() {
       draining = true;

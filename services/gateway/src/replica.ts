@@ -37,6 +37,7 @@ export async function startReplica(config: GatewayConfig): Promise<{ close(): Pr
     onError: (error) => log.error({ err: error }, 'request failed'),
     routes: config.httpIngress.sharesRestPort ? [ingressRoutes] : [],
     domains: config.domains,
+    replyMaxAgeMs: config.replyTtlSeconds * 1000,
     readiness: { kafka: () => broker.check(), redis: () => store.check() },
   });
   await gateway.start();
