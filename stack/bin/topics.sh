@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Creates the shop's topics if they do not exist: the five ingress topics (shop-users, shop-payments,
-# shop-stock, shop-orders, shop-batch), the HTTP ingress's topic shop-http-in and the egress topic
-# shop-egress, $TOPIC_PARTITIONS partitions each (default 4), replication factor 1, with Kafka's own
-# TopicCommand (kafka-topics.sh's class).
+# Creates the shop's topics if they do not exist: those listed in statefun/topics.txt (the list
+# docker-compose.yml and k8s create too), $TOPIC_PARTITIONS partitions each (default 4), replication
+# factor 1, with Kafka's own TopicCommand (kafka-topics.sh's class).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -10,7 +9,10 @@ require_java
 require_libs
 
 PARTITIONS="${TOPIC_PARTITIONS:-4}"
-TOPICS=(shop-users shop-payments shop-stock shop-orders shop-batch shop-http-in shop-egress)
+TOPICS_FILE="$REPO_ROOT/statefun/topics.txt"
+[[ -r "$TOPICS_FILE" ]] || die "cannot read $TOPICS_FILE"
+mapfile -t TOPICS < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$TOPICS_FILE" | grep -v '^$' || true)
+((${#TOPICS[@]})) || die "no topics in $TOPICS_FILE"
 CP="$LIB_DIR/kafka/*"
 topic_cmd() {
   cds_flags kafka-topic-command

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   FunctionTypes,
   HttpIngress,
@@ -49,11 +47,5 @@ describe('runtime > module.yaml', () => {
         endpoint: expect.anything(),
       });
     }
-  });
-
-  it('is deployed with every topic of the code (stack/bin/topics.sh)', () => {
-    const script = fs.readFileSync(path.resolve(__dirname, '../../../stack/bin/topics.sh'), 'utf8');
-    const listed = /^TOPICS=\(([^)]*)\)$/m.exec(script)?.[1]?.split(/\s+/) ?? [];
-    expect([...listed].sort()).toEqual(Object.values(Topics).sort());
   });
 });
