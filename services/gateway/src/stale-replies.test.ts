@@ -27,7 +27,7 @@ describe('gateway > replies older than their time to live', () => {
       await broker.publish(
         Topics.egress,
         id,
-        ReplyCodec.encode({ correlation_id: id, result: { kind: 'success', value: {} } }),
+        ReplyCodec.encode({ correlation_id: id, result: { kind: 'success', value: { count: 0 } } }),
       );
       await new Promise((resolve) => setImmediate(resolve));
       return (await request(gateway.app).get(`/replies/${id}`)).status;
