@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { ShopClient } from '../api/helpers';
+import { freePort } from '../support/free-port';
 
 // A domain service on its own, as docker-compose.yml and k8s/ run one: the gateway program with
 // GATEWAY_REPLICAS=1 (one process, no cluster) and SHOP_DOMAINS=stock, beside the stack's gateway, on
@@ -13,14 +13,6 @@ function shopUrl(): string {
   const url = process.env.SHOP_URL;
   if (!url) throw new Error('this test needs the real stack: run it with `npm run test:e2e`');
   return url;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { freePort } from './free-port';
 
 /** A throwaway redis-server on a loopback port, with no persistence. */
 export interface RedisServer {
@@ -57,19 +58,6 @@ function findRedisServer(): string {
     `redis-server not found (looked for ${configured ?? 'it on PATH and at /usr/bin/redis-server'}); the Redis ` +
       'tests need a real one: `apt-get install redis-server` (or point REDIS_SERVER_BIN at the binary)',
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 async function launch(binary: string, dir: string, port: number): Promise<RedisServer> {

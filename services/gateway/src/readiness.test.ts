@@ -1,20 +1,11 @@
-import { createServer } from 'node:net';
 import request from 'supertest';
 import { KafkaBroker, MemoryBroker } from '@shop/broker';
+import { freePort } from '../../../test/support/free-port';
 import { startRedisServer, type RedisServer } from '../../../test/support/redis-server';
 import { createGateway, type Gateway } from './app';
 import { MemoryCorrelationStore } from './correlation/memory-correlation-store';
 import { RedisCorrelationStore } from './correlation/redis-correlation-store';
 import { checkReadiness } from './readiness';
-
-/** A loopback port nothing listens on: connections to it are refused at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('gateway > readiness', () => {
   it('reports each check by name, and a check that hangs as a timeout', async () => {
@@ -79,7 +70,7 @@ describe('gateway > readiness', () => {
   });
 
   it('answers 503 naming Kafka when no broker answers, within the probe bound', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const broker = new KafkaBroker({ brokers: [`127.0.0.1:${port}`], clientId: 'readyz-test' });
     const store = new MemoryCorrelationStore(60_000);
     const gateway = createGateway({
