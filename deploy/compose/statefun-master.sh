@@ -4,12 +4,17 @@
 # master that restarts would otherwise start the job empty and lose every user, item and order.
 # stack/bin/statefun.sh does the same on one machine. STATEFUN_FRESH=1 starts empty and deletes nothing.
 # Arguments are passed on (e.g. -Dkey=value). CHECKPOINTS_DIR defaults to flink-conf.yaml's
-# state.checkpoints.dir (a file:// URL).
+# state.checkpoints.dir (a file: URL); without one, nothing is resumed or deleted.
 set -eu
 
 conf=${FLINK_HOME:-/opt/flink}/conf/flink-conf.yaml
-dir=${CHECKPOINTS_DIR:-$(sed -n 's|^state\.checkpoints\.dir:[[:space:]]*file://\([^[:space:]]*\).*|\1|p' "$conf" 2>/dev/null | tail -n 1)}
-dir=${dir:-/checkpoints}
+dir=${CHECKPOINTS_DIR:-$(sed -n 's|^state\.checkpoints\.dir:[[:space:]]*file:\(//\)\{0,1\}\(/[^[:space:]]*\).*|\2|p' "$conf" 2>/dev/null | tail -n 1)}
+dir=${dir%/}
+if [ -z "$dir" ]; then
+  # Guessing a folder could resume another job's state, or delete it: say so and start as configured.
+  echo "statefun-master: no file: state.checkpoints.dir in $conf (and no CHECKPOINTS_DIR); not resuming" >&2
+  exec /docker-entry-point.sh "$@"
+fi
 
 if [ "${STATEFUN_FRESH:-0}" != 1 ]; then
   # A checkpoint is complete once its _metadata is written; <job id>/chk-<n>/_metadata, newest first.

@@ -14,6 +14,8 @@ export interface ComposeService {
   /** `restart: "no"` stated: a one-shot that runs to completion. */
   oneShot: boolean;
   binds: { source: string; target: string }[];
+  /** Where anything is mounted: binds, volumes (named or anonymous) and tmpfs. */
+  mounts: string[];
   raw: Obj;
 }
 
@@ -57,6 +59,10 @@ export function composeServices(model: unknown, written: unknown): ComposeServic
           ? [{ source, target }]
           : [];
       }),
+      mounts: [
+        ...asArr(raw.volumes).flatMap((v) => asStr(at(v, 'target')) ?? []),
+        ...asArr(raw.tmpfs).flatMap((t) => asStr(t)?.split(':')[0] ?? []),
+      ],
       raw,
     };
   });

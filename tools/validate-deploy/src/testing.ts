@@ -85,6 +85,7 @@ export function composeService(name: string, overrides: Partial<ComposeService> 
     dependsOn: [],
     oneShot: false,
     binds: [],
+    mounts: [],
     raw: {},
     ...overrides,
   };

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkConfigFiles } from './config-files';
+import { STATEFUN_FILES, checkConfigFiles } from './config-files';
+import { checkFlinkPaths } from './flink-paths';
 import { checkEnv, type CodeEnv } from './env';
 import { checkImages, imageUses } from './images';
 import type { DeployFiles, Overlay } from './inputs';
@@ -20,10 +21,12 @@ import {
 } from './repo';
 import { schemaProblems } from './schema';
 import type { ToolResult } from './tools';
+import { asObj } from './data';
 import { parseDocuments } from './yaml-docs';
 
 export const MODULE_FILE = 'statefun/module.yaml';
 export const TOPICS_FILE = 'statefun/topics.txt';
+export const FLINK_CONF_FILE = 'statefun/flink-conf.yaml';
 
 export interface Tools {
   kustomize: ToolResult;
@@ -194,6 +197,23 @@ export function validate(root: string, tools: Tools, code: CodeTopology): CheckR
       'config files',
       `statefun/ files in ConfigMaps and mounts are the repo's (${[...repoFiles.keys()].map((f) => path.basename(f)).join(', ')})`,
       checkConfigFiles(files, repoFiles, (file) => fs.existsSync(path.join(root, file))),
+    ),
+  );
+
+  // 7b. Where Flink writes: on a volume in every StateFun container.
+  const flinkConfText = repoFiles.get(FLINK_CONF_FILE);
+  const flinkConf = flinkConfText === undefined ? undefined : parseDocuments(flinkConfText);
+  const isStatefun = (image: string) => STATEFUN_FILES.some((f) => f.image.test(image));
+  const flinkPaths = checkFlinkPaths(files, asObj(flinkConf?.docs[0]) ?? {}, isStatefun);
+  results.push(
+    result(
+      'flink paths',
+      `${plural(flinkPaths.paths.length, 'folder')} Flink writes to (${flinkPaths.paths.join(', ')}) on volumes`,
+      [
+        ...(flinkConf === undefined ? [{ file: FLINK_CONF_FILE, message: 'is missing' }] : []),
+        ...(flinkConf?.errors ?? []).map((message) => ({ file: FLINK_CONF_FILE, message })),
+        ...flinkPaths.problems,
+      ],
     ),
   );
 
