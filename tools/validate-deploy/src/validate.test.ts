@@ -40,6 +40,7 @@ function fixtureRepo(): string {
   write(root, 'Dockerfile', DOCKERFILE);
   write(root, 'statefun/module.yaml', MODULE);
   write(root, 'statefun/topics.txt', 'shop-users\nshop-egress\n');
+  write(root, 'statefun/flink-conf.yaml', 'io.tmp.dirs: /opt/flink/local/tmp\n');
   write(root, 'docker-compose.yml', 'services: {}\n');
   write(root, 'k8s/overlays/local/kustomization.yaml', 'resources: []\n');
   return root;
@@ -105,6 +106,7 @@ describe('validate-deploy > the whole run', () => {
       ['env', []],
       ['module.yaml', []],
       ['config files', []],
+      ['flink paths', []],
       ['probes & resources', []],
       ['references', []],
     ]);
