@@ -26,7 +26,7 @@ say "context: $(find "$work/build" -type f | wc -l) files"
 cd "$work/build"
 lock=()
 [[ -n "${NPM_LOCK:-}" ]] && lock=(flock "$NPM_LOCK")
-"${lock[@]}" npm ci --no-audit --no-fund --loglevel=error >"$work/npm-ci.log" 2>&1 || die "npm ci failed (see $work/npm-ci.log)"
+${lock[@]+"${lock[@]}"} npm ci --no-audit --no-fund --loglevel=error >"$work/npm-ci.log" 2>&1 || die "npm ci failed (see $work/npm-ci.log)"
 npx tsc -b functions services/gateway || die "tsc -b failed"
 say "build: npm ci + tsc -b functions services/gateway ok"
 
