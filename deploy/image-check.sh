@@ -2,7 +2,8 @@
 # The Dockerfile's stages without Docker: copies the build context, runs the same npm ci, tsc -b and
 # deploy/image-layout.sh, then starts each image's CMD from its final layout. The gateway is pointed
 # at closed ports and must fail on the connection, not on a missing module; the functions must answer
-# /healthz. Uses the node on PATH (the images use Node 22). Prints one line per step.
+# /healthz. Uses the node on PATH (the images use Node 22) and the repo's node_modules (npm ci), for
+# Docker's .dockerignore rules. Prints one line per step.
 # Env: IMAGE_CHECK_DIR (default: a new /tmp/image-check.* directory, removed on success),
 # NPM_LOCK (a file to flock around npm ci), FUNCTIONS_PORT (default 18001).
 set -euo pipefail
@@ -13,14 +14,10 @@ port="${FUNCTIONS_PORT:-18001}"
 say() { printf 'image-check: %s\n' "$*"; }
 die() { printf 'image-check: error: %s\n' "$*" >&2; exit 1; }
 
-# The context as .dockerignore allows it (an allowlist, mirrored here): what the Dockerfile COPYs,
-# without tests, READMEs and build output.
+# The context as .dockerignore admits it, by Docker's matching rules (deploy/build-context.mjs).
 rm -rf "$work/build"
 mkdir -p "$work/build"
-(cd "$repo" && git ls-files -co --exclude-standard) |
-  grep -E '^(package(-lock)?\.json|tsconfig\.base\.json|patches/.*|deploy/image-layout\.sh|(protos|libs|functions|services)/.*|(runtime/embedded|launcher|bench|tools/[^/]+)/package\.json)$' |
-  grep -vE '(^|/)(node_modules|dist|coverage)/|\.test\.ts$|\.tsbuildinfo$|\.log$|(^|/)README\.md$' |
-  (cd "$repo" && tar -cf - -T -) | tar -xf - -C "$work/build"
+node "$repo/deploy/build-context.mjs" "$repo" | (cd "$repo" && tar -cf - -T -) | tar -xf - -C "$work/build"
 say "context: $(find "$work/build" -type f | wc -l) files"
 
 cd "$work/build"

@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { MemoryBroker } from '@shop/broker';
 import { Topics } from '@shop/protos';
-import { createGateway } from './app';
 import { MemoryCorrelationStore } from './correlation/memory-correlation-store';
 import { readGatewayConfig } from './config';
 import { DOMAINS, parseDomains } from './domains';
+import { testGateway } from './testing';
 
 describe('gateway > domains', () => {
   it('SHOP_DOMAINS: all four by default, a listed subset in API order, and a clear error otherwise', () => {
@@ -29,14 +29,7 @@ describe('gateway > domains', () => {
         sent.push(record.topic);
       },
     );
-    const gateway = createGateway({
-      broker,
-      store,
-      replyTimeoutMs: 50,
-      mode: 'test',
-      version: '0',
-      domains: ['users'],
-    });
+    const gateway = testGateway({ broker, store, replyTimeoutMs: 50, domains: ['users'] });
     try {
       // Nothing answers in this test, so the users service parks the request and says so.
       const created = await request(gateway.app).post('/users/create');

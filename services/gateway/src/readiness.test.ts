@@ -2,10 +2,11 @@ import request from 'supertest';
 import { KafkaBroker, MemoryBroker } from '@shop/broker';
 import { freePort } from '../../../test/support/free-port';
 import { startRedisServer, type RedisServer } from '../../../test/support/redis-server';
-import { createGateway, type Gateway } from './app';
+import type { Gateway } from './app';
 import { MemoryCorrelationStore } from './correlation/memory-correlation-store';
 import { RedisCorrelationStore } from './correlation/redis-correlation-store';
 import { checkReadiness } from './readiness';
+import { testGateway } from './testing';
 
 describe('gateway > readiness', () => {
   it('reports each check by name, and a check that hangs as a timeout', async () => {
@@ -37,12 +38,9 @@ describe('gateway > readiness', () => {
         keyPrefix: 'readyz-test:',
       });
       const broker = new MemoryBroker();
-      gateway = createGateway({
+      gateway = testGateway({
         broker,
         store,
-        replyTimeoutMs: 1_000,
-        mode: 'test',
-        version: '0',
         readiness: { kafka: () => broker.check(), redis: () => store.check() },
       });
       await gateway.start();
@@ -73,12 +71,9 @@ describe('gateway > readiness', () => {
     const port = await freePort();
     const broker = new KafkaBroker({ brokers: [`127.0.0.1:${port}`], clientId: 'readyz-test' });
     const store = new MemoryCorrelationStore(60_000);
-    const gateway = createGateway({
+    const gateway = testGateway({
       broker,
       store,
-      replyTimeoutMs: 1_000,
-      mode: 'test',
-      version: '0',
       readiness: { kafka: () => broker.check(), redis: () => store.check() },
       readinessTimeoutMs: 3_000,
     });
@@ -95,13 +90,7 @@ describe('gateway > readiness', () => {
 
   it('answers 503 once the replica drains, before its server closes', async () => {
     const store = new MemoryCorrelationStore(60_000);
-    const gateway = createGateway({
-      broker: new MemoryBroker(),
-      store,
-      replyTimeoutMs: 1_000,
-      mode: 'test',
-      version: '0',
-    });
+    const gateway = testGateway({ store });
     expect((await request(gateway.app).get('/readyz')).status).toBe(200);
     gateway.drain();
     const answer = await request(gateway.app).get('/readyz');

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { MemoryBroker } from '@shop/broker';
 import { ReplyCodec, Topics } from '@shop/protos';
-import { createGateway } from './app';
 import { MemoryCorrelationStore } from './correlation/memory-correlation-store';
+import { testGateway } from './testing';
 
 // A new consumer group reads the egress topic from its start, so a gateway must not store the replies of
 // requests whose time to live is long over: it would fill the correlation map with what nobody can poll.
@@ -12,12 +12,9 @@ describe('gateway > replies older than their time to live', () => {
   async function pollAfterReply(clockAheadMs: number): Promise<number> {
     const broker = new MemoryBroker();
     const store = new MemoryCorrelationStore(60_000);
-    const gateway = createGateway({
+    const gateway = testGateway({
       broker,
       store,
-      replyTimeoutMs: 1_000,
-      mode: 'test',
-      version: '0',
       replyMaxAgeMs: 60_000,
       now: () => Date.now() + clockAheadMs,
     });

@@ -9,8 +9,9 @@ import {
 } from '@shop/protos';
 import { MemoryBroker } from '@shop/broker';
 import { startRedisServer, type RedisServer } from '../../../../test/support/redis-server';
-import { createGateway, type Gateway } from '../app';
+import type { Gateway } from '../app';
 import { RedisCorrelationStore } from '../correlation/redis-correlation-store';
+import { testGateway } from '../testing';
 import { httpIngressRoutes } from './http-ingress';
 
 // Two gateway replicas on one Redis, as in the real stack: a message sent through one is answered on the
@@ -37,7 +38,7 @@ describe('gateway > http ingress > replicas', () => {
       });
     [a, b] = await Promise.all([open('gw-a'), open('gw-b')]);
     // Only replica A consumes the egress topic (it holds every partition).
-    consumer = createGateway({ broker, store: a, replyTimeoutMs: 1_000, mode: 'test', version: '0' });
+    consumer = testGateway({ broker, store: a });
     await consumer.start();
     await broker.subscribe('statefun', [Topics.httpIn], (record) => {
       held.push({ key: record.key, request: HttpIngressMessageCodec.decode(record.value) });
