@@ -33,8 +33,9 @@ export function admitRequest(
 
 /**
  * Admits a command as it reaches a function: true to handle it, false when it is a request the entity
- * already took (a resend after a lost connection). Only the gateway's requests are tracked: messages
- * between functions are delivered exactly once by StateFun already.
+ * already took (a resend after a lost connection). Only the gateway's writes are tracked: messages
+ * between functions are delivered exactly once by StateFun already, and a read repeated changes nothing
+ * (so a read writes no state at all).
  */
 export function isNewRequest(ctx: Context, correlationId: string): boolean {
   if (correlationId === '' || ctx.caller) return true;

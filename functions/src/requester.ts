@@ -1,4 +1,5 @@
 import {
+  ReadReplyEgress,
   ReplyCodec,
   ReplyEgress,
   Topics,
@@ -14,6 +15,8 @@ import type { Context } from '@shop/statefun';
 export interface Requester {
   correlation_id: string;
   caller?: Address;
+  /** The gateway takes this reply from the read egress, not committed with the checkpoint. */
+  fast_read?: true;
 }
 
 /** A reply a domain decision produced, for a requester. */
@@ -22,15 +25,20 @@ export interface Outbound {
   result: ReplyResult;
 }
 
-export function requesterOf(ctx: Context, correlationId: string): Requester {
+/**
+ * Who sent the message being handled. `fastRead`: the command is a read whose sender, the gateway, asked
+ * for its reply on the read egress (`fast_read_reply`); only the function knows what is a read.
+ */
+export function requesterOf(ctx: Context, correlationId: string, fastRead = false): Requester {
   const caller = ctx.caller;
   // Copied field by field: a requester may be kept in state, and state is plain JSON.
-  return caller
-    ? {
-        correlation_id: correlationId,
-        caller: { namespace: caller.namespace, type: caller.type, id: caller.id },
-      }
-    : { correlation_id: correlationId };
+  if (caller) {
+    return {
+      correlation_id: correlationId,
+      caller: { namespace: caller.namespace, type: caller.type, id: caller.id },
+    };
+  }
+  return fastRead ? { correlation_id: correlationId, fast_read: true } : { correlation_id: correlationId };
 }
 
 export function refusal(kind: ErrorKind, message: string): ReplyResult {
@@ -39,8 +47,9 @@ export function refusal(kind: ErrorKind, message: string): ReplyResult {
 }
 
 /**
- * Sends a reply where it is owed: to the calling function as a message, or to the egress topic keyed by
- * correlation ID for the gateway. A command with an empty correlation ID is a notification: no reply.
+ * Sends a reply where it is owed: to the calling function as a message, or to an egress topic keyed by
+ * correlation ID for the gateway: the read egress for a fast read, the exactly-once one otherwise. A
+ * command with an empty correlation ID is a notification: no reply.
  */
 export function respond(ctx: Context, reply: Outbound): void {
   const { to, result } = reply;
@@ -49,8 +58,9 @@ export function respond(ctx: Context, reply: Outbound): void {
   if (to.caller) {
     ctx.send(to.caller, ReplyCodec, message);
   } else {
-    ctx.kafkaEgress(ReplyEgress, {
-      topic: Topics.egress,
+    const fast = to.fast_read === true;
+    ctx.kafkaEgress(fast ? ReadReplyEgress : ReplyEgress, {
+      topic: fast ? Topics.readReplies : Topics.egress,
       key: to.correlation_id,
       value: ReplyCodec.encode(message),
     });

@@ -8,6 +8,7 @@ describe('launcher > config', () => {
       replyTimeoutMs: 10_000,
       replyTtlSeconds: 600,
       logLevel: 'info',
+      readReplies: 'fast',
       httpIngress: { host: '0.0.0.0', port: 5555, sharesRestPort: false, pathPrefix: 'in', tls: undefined },
     });
   });
@@ -19,6 +20,7 @@ describe('launcher > config', () => {
       REPLY_TIMEOUT_MS: '250',
       REPLY_TTL_SECONDS: '5',
       LOG_LEVEL: 'warn',
+      READ_REPLIES: 'committed',
     });
     expect(config).toEqual({
       port: 9001,
@@ -26,6 +28,7 @@ describe('launcher > config', () => {
       replyTimeoutMs: 250,
       replyTtlSeconds: 5,
       logLevel: 'warn',
+      readReplies: 'committed',
       httpIngress: { host: '0.0.0.0', port: 5555, sharesRestPort: false, pathPrefix: 'in', tls: undefined },
     });
   });
@@ -35,5 +38,8 @@ describe('launcher > config', () => {
     expect(() => readConfig({ PORT: '70000' })).toThrow(/PORT/);
     expect(() => readConfig({ REPLY_TIMEOUT_MS: '0' })).toThrow(/REPLY_TIMEOUT_MS/);
     expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of/);
+    expect(() => readConfig({ READ_REPLIES: 'eventual' })).toThrow(
+      /READ_REPLIES must be one of fast, committed/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { readHttpIngressConfig, type HttpIngressConfig } from '@shop/gateway';
-import { LOG_LEVELS, envInt, envOneOf, envString } from '@shop/service-kit';
+import { LOG_LEVELS, READ_REPLIES, envInt, envOneOf, envString, type ReadReplies } from '@shop/service-kit';
 
 /** The embedded shop's configuration: read once at start, from the environment, with local defaults. */
 export interface ShopConfig {
@@ -13,6 +13,8 @@ export interface ShopConfig {
   replyTtlSeconds: number;
   /** LOG_LEVEL: pino level (default info). */
   logLevel: string;
+  /** READ_REPLIES: `fast` (default) or `committed`; both answer at once here, there is no checkpoint. */
+  readReplies: ReadReplies;
   /** HTTP_INGRESS_*: the HTTP ingress's listener (default 0.0.0.0:5555, path prefix `in`). */
   httpIngress: HttpIngressConfig;
 }
@@ -24,6 +26,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ShopConfig {
     replyTimeoutMs: envInt(env, 'REPLY_TIMEOUT_MS', 10_000, 1, 600_000),
     replyTtlSeconds: envInt(env, 'REPLY_TTL_SECONDS', 600, 1, 7 * 24 * 3600),
     logLevel: envOneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    readReplies: envOneOf(env, 'READ_REPLIES', READ_REPLIES, 'fast'),
   };
   return { ...config, httpIngress: readHttpIngressConfig(env, config) };
 }

@@ -11,6 +11,7 @@ import {
   type HttpIngressConfig,
   type HttpIngressServer,
 } from '@shop/gateway';
+import type { ReadReplies } from '@shop/service-kit';
 import { version } from '../package.json';
 
 export interface EmbeddedShopOptions {
@@ -18,6 +19,8 @@ export interface EmbeddedShopOptions {
   host: string;
   replyTimeoutMs: number;
   replyTtlSeconds: number;
+  /** Where replies to reads come from (default `fast`): the same in process, as there is no checkpoint. */
+  readReplies?: ReadReplies;
   /** The HTTP ingress (POST /in/<namespace>/<type>/<id>); none when absent. */
   httpIngress?: HttpIngressConfig;
   onError?: (message: string, error: unknown) => void;
@@ -59,6 +62,7 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<R
     broker,
     store,
     replyTimeoutMs: options.replyTimeoutMs,
+    readReplies: options.readReplies,
     mode: 'embedded',
     version,
     onError: (error) => onError('request failed', error),

@@ -14,6 +14,15 @@ export type Variant<M> = { [K in keyof M]: { kind: K; value: M[K] } }[keyof M];
 /** Messages shaped `{ correlation_id, <oneofName>: one of M }` — every command and the reply. */
 export type Envelope<K extends string, M> = { correlation_id: string } & { [P in K]: Variant<M> };
 
+/**
+ * A command to one entity (user, item, order). `fast_read_reply`: the gateway takes the reply to a read
+ * from the read egress, which is not committed with the checkpoint (see protos/shop.proto).
+ */
+export type EntityCommand<M> = Envelope<'command', M> & EntityCommandFields;
+export interface EntityCommandFields {
+  fast_read_reply?: boolean;
+}
+
 function lookup(fullName: string): protobuf.Type {
   return root.lookupType(fullName);
 }
@@ -33,17 +42,19 @@ export function messageCodec<T extends object>(fullName: string, typename: strin
  * A codec for an envelope whose payload is a `oneof`. The TypeScript side sees a tagged union so that
  * a `switch (cmd.command.kind)` is checked for exhaustiveness; the wire keeps plain protobuf oneofs.
  */
-export function envelopeCodec<K extends string, M>(
+export function envelopeCodec<K extends string, M, Fields extends object = object>(
   fullName: string,
   typename: string,
   oneofName: K,
-): Codec<Envelope<K, M>> {
+): Codec<Envelope<K, M> & Fields> {
   const type = lookup(fullName);
+  const plainFields = type.fieldsArray.filter((field) => !field.partOf).map((field) => field.name);
   return {
     typename,
     encode(value) {
-      const variant = value[oneofName] as { kind: string; value: unknown };
-      return type.encode({ correlation_id: value.correlation_id, [variant.kind]: variant.value }).finish();
+      const { [oneofName]: variant, ...plain } = value as Record<string, unknown>;
+      const { kind, value: payload } = variant as { kind: string; value: unknown };
+      return type.encode({ ...plain, [kind]: payload }).finish();
     },
     decode(bytes) {
       const message = type.decode(bytes) as unknown as Record<string, unknown>;
@@ -51,10 +62,10 @@ export function envelopeCodec<K extends string, M>(
       if (typeof kind !== 'string') {
         throw new Error(`${typename} without a ${oneofName}`);
       }
-      return {
-        correlation_id: message.correlation_id,
-        [oneofName]: { kind, value: message[kind] },
-      } as unknown as Envelope<K, M>;
+      // Every field outside the oneof, defaults included (they live on the decoded message's prototype).
+      const envelope: Record<string, unknown> = { [oneofName]: { kind, value: message[kind] } };
+      for (const name of plainFields) envelope[name] = message[name];
+      return envelope as Envelope<K, M> & Fields;
     },
   };
 }

@@ -36,8 +36,27 @@ describe('protos > codecs', () => {
       expect(roundTrip(UserCommandCodec, { correlation_id: 'c-1', command })).toEqual({
         correlation_id: 'c-1',
         command,
+        fast_read_reply: false,
       });
     }
+  });
+
+  it("carries the gateway's fast_read_reply flag on entity commands, and drops it on batch commands", () => {
+    const find = { kind: 'find', value: {} } as const;
+    expect(
+      roundTrip(UserCommandCodec, { correlation_id: 'c', command: find, fast_read_reply: true }),
+    ).toEqual({ correlation_id: 'c', command: find, fast_read_reply: true });
+    expect(
+      roundTrip(ItemCommandCodec, { correlation_id: 'c', command: find, fast_read_reply: true }),
+    ).toEqual({ correlation_id: 'c', command: find, fast_read_reply: true });
+    expect(roundTrip(OrderCommandCodec, { correlation_id: 'c', command: find })).toEqual({
+      correlation_id: 'c',
+      command: find,
+      fast_read_reply: false,
+    });
+    const batch = { kind: 'users', value: { n: 1, starting_money: 2 } } as const;
+    const flagged = { correlation_id: 'c', command: batch, fast_read_reply: true };
+    expect(roundTrip(BatchCommandCodec, flagged)).toEqual({ correlation_id: 'c', command: batch });
   });
 
   it('round-trips item, order and batch commands', () => {
@@ -49,6 +68,7 @@ describe('protos > codecs', () => {
     ).toEqual({
       correlation_id: 'c',
       command: { kind: 'subtract_stock', value: { amount: 2 } },
+      fast_read_reply: false,
     });
     const seed: OrderCommand = {
       correlation_id: 'c',
@@ -57,7 +77,7 @@ describe('protos > codecs', () => {
         value: { user_id: '4', lines: [{ item_id: '1', quantity: 2, unit_price: 9 }] },
       },
     };
-    expect(roundTrip(OrderCommandCodec, seed)).toEqual(seed);
+    expect(roundTrip(OrderCommandCodec, seed)).toEqual({ ...seed, fast_read_reply: false });
     const batch = {
       correlation_id: 'c',
       command: { kind: 'orders', value: { n: 10, n_items: 3, n_users: 4, item_price: 1 } },

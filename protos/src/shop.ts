@@ -1,4 +1,10 @@
-import { envelopeCodec, messageCodec, type Envelope } from './codec';
+import {
+  envelopeCodec,
+  messageCodec,
+  type EntityCommand,
+  type EntityCommandFields,
+  type Envelope,
+} from './codec';
 
 // TypeScript mirrors of protos/shop.proto. A round-trip test encodes each one through protobufjs,
 // so a field renamed on one side and not the other fails the build's tests.
@@ -29,7 +35,7 @@ export interface UserCommands {
   cancel_payment: OrderRef;
   payment_status: OrderRef;
 }
-export type UserCommand = Envelope<'command', UserCommands>;
+export type UserCommand = EntityCommand<UserCommands>;
 
 export interface CreateItem {
   price: number;
@@ -45,7 +51,7 @@ export interface ItemCommands {
   reserve: Amount;
   release: Amount;
 }
-export type ItemCommand = Envelope<'command', ItemCommands>;
+export type ItemCommand = EntityCommand<ItemCommands>;
 
 export interface OrderLine {
   item_id: string;
@@ -62,7 +68,7 @@ export interface OrderCommands {
   seed: { user_id: string; lines: OrderLine[] };
   payment_cancelled: Empty;
 }
-export type OrderCommand = Envelope<'command', OrderCommands>;
+export type OrderCommand = EntityCommand<OrderCommands>;
 
 export interface BatchCommands {
   users: { n: number; starting_money: number };
@@ -117,17 +123,17 @@ export interface ReplyResults {
 export type Reply = Envelope<'result', ReplyResults>;
 export type ReplyResult = Reply['result'];
 
-export const UserCommandCodec = envelopeCodec<'command', UserCommands>(
+export const UserCommandCodec = envelopeCodec<'command', UserCommands, EntityCommandFields>(
   'shop.types.UserCommand',
   'shop.types/UserCommand',
   'command',
 );
-export const ItemCommandCodec = envelopeCodec<'command', ItemCommands>(
+export const ItemCommandCodec = envelopeCodec<'command', ItemCommands, EntityCommandFields>(
   'shop.types.ItemCommand',
   'shop.types/ItemCommand',
   'command',
 );
-export const OrderCommandCodec = envelopeCodec<'command', OrderCommands>(
+export const OrderCommandCodec = envelopeCodec<'command', OrderCommands, EntityCommandFields>(
   'shop.types.OrderCommand',
   'shop.types/OrderCommand',
   'command',

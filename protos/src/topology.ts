@@ -12,10 +12,17 @@ export const Topics = {
   batch: 'shop-batch',
   /** The HTTP ingress's messages (HttpIngressMessage), keyed by correlation ID, for the paired egress. */
   httpIn: 'shop-http-in',
-  /** Where every reply lands, keyed by correlation ID. */
+  /** Where every reply lands, keyed by correlation ID: exactly-once, committed with each checkpoint. */
   egress: 'shop-egress',
+  /**
+   * Where replies to reads land when the gateway asks for them there (`fast_read_reply`), keyed by
+   * correlation ID: at-least-once, visible as soon as written, not waiting for the checkpoint.
+   */
+  readReplies: 'shop-egress-reads',
 } as const;
-export type IngressTopic = Exclude<(typeof Topics)[keyof typeof Topics], typeof Topics.egress>;
+/** The topics the gateway consumes replies from. */
+export const ReplyTopics = [Topics.egress, Topics.readReplies] as const;
+export type IngressTopic = Exclude<(typeof Topics)[keyof typeof Topics], (typeof ReplyTopics)[number]>;
 
 /** Function types, `shop/<entity>`; one virtual instance per entity id. */
 export const FunctionTypes = {
@@ -26,8 +33,10 @@ export const FunctionTypes = {
 } as const;
 export type FunctionTypeName = (typeof FunctionTypes)[keyof typeof FunctionTypes];
 
-/** The Kafka egress the functions write replies to (`io.statefun.kafka.v1/egress` id). */
+/** The Kafka egress the functions write replies to (`io.statefun.kafka.v1/egress` id): exactly-once. */
 export const ReplyEgress = { namespace: 'shop', type: 'replies' } as const;
+/** The Kafka egress of replies to reads that may skip the checkpoint: at-least-once, `Topics.readReplies`. */
+export const ReadReplyEgress = { namespace: 'shop', type: 'read-replies' } as const;
 
 /** The address of instance `id` of a function type named `namespace/type` (module.yaml routes name any). */
 export function addressOf(functionType: string, id: string): Address {

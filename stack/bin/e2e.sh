@@ -2,26 +2,47 @@
 # `npm run test:e2e`: starts the real stack (if it is not running yet), runs the API suite and the
 # real-engine tests against it on :8000, then stops what it started. Exit status: the tests'.
 #
-# Without arguments it runs in two phases: the API files and the wire test side by side (each request
-# waits for a checkpoint, so the suite is bound by latency, not by CPU), then the fault tests alone, since
-# they kill parts of the stack. With arguments they are passed to one jest run (e.g. a path filter).
+# Without arguments it runs everything once per read path (E2E_READ_REPLIES, default "fast committed":
+# the gateway is restarted with READ_REPLIES set to each in turn), each time in two phases: the API files
+# and the other real-engine tests side by side (writes wait for a checkpoint, so the suite is bound by
+# latency, not by CPU), then the fault tests alone, since they kill parts of the stack. With arguments
+# they are passed to one jest run (e.g. a path filter), in the gateway's current mode.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
+GATEWAY_URL="http://127.0.0.1:${PORT:-8000}"
+read_replies() { curl -fsS "$GATEWAY_URL/" | sed -n 's/.*"read_replies":"\([a-z]*\)".*/\1/p'; }
+gateway_in_mode() { # MODE: restart the gateway with READ_REPLIES=MODE unless it runs so already
+  [[ "$(read_replies)" == "$1" ]] && return 0
+  "$STACK_BIN/stop.sh" gateway >/dev/null
+  READ_REPLIES="$1" "$STACK_BIN/gateway.sh"
+}
+
 started=0
-if ! curl -fsS "http://127.0.0.1:${PORT:-8000}/healthz" >/dev/null 2>&1; then
+if ! curl -fsS "$GATEWAY_URL/healthz" >/dev/null 2>&1; then
   STACK_DETACH=1 "$STACK_BIN/run.sh"
   started=1
 fi
-finish() { if ((started)); then "$STACK_BIN/stop.sh" >/dev/null || true; fi; }
+original="$(read_replies)"
+finish() {
+  if ((started)); then
+    "$STACK_BIN/stop.sh" >/dev/null || true
+  elif [[ -n "$original" ]]; then
+    gateway_in_mode "$original" >/dev/null || true
+  fi
+}
 trap finish EXIT
 cd "$REPO_ROOT"
-export SHOP_URL="http://127.0.0.1:${PORT:-8000}"
+export SHOP_URL="$GATEWAY_URL"
 jest=(npx jest -c jest.e2e.config.js)
 if (($#)); then
   "${jest[@]}" "$@"
-else
+  exit
+fi
+for mode in ${E2E_READ_REPLIES:-fast committed}; do
+  gateway_in_mode "$mode"
+  say "e2e: READ_REPLIES=$mode"
   "${jest[@]}" --maxWorkers="${E2E_WORKERS:-4}" --testPathIgnorePatterns '/node_modules/' '/dist/' 'test/e2e/faults'
   "${jest[@]}" --runInBand test/e2e/faults
-fi
+done

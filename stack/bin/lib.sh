@@ -19,6 +19,10 @@ FUNCTIONS_PORT="${FUNCTIONS_PORT:-8001}"
 MODULE_YAML="${MODULE_YAML:-$REPO_ROOT/statefun/module.yaml}"
 MODULE_RENDERED="$CONF_OUT/module.yaml"         # MODULE_YAML with loopback addresses (render_module)
 CHECKPOINT_INTERVAL="${STATEFUN_CHECKPOINT_INTERVAL:-500ms}"
+CHECKPOINT_MIN_PAUSE="${STATEFUN_CHECKPOINT_MIN_PAUSE:-0ms}"
+STATE_BACKEND="${STATEFUN_STATE_BACKEND:-rocksdb}"  # rocksdb (incremental) | hashmap
+BUFFER_TIMEOUT="${STATEFUN_BUFFER_TIMEOUT:-100ms}"
+MAX_BATCH="${STATEFUN_MAX_BATCH:-}"                 # overrides module.yaml's maxNumBatchRequests when set
 STATEFUN_PARALLELISM="${STATEFUN_PARALLELISM:-2}"
 STATEFUN_JOB_NAME="statefun-shop"
 
@@ -147,8 +151,9 @@ wait_for() {
 }
 
 # ---- config templates ---------------------------------------------------------------------------
-# render SRC DST: fill in ${STACK_DIR} ${MODULE_YAML} (the rendered module) ${CHECKPOINT_INTERVAL} ${PARALLELISM} ${REST_PORT}
-# ${WEB_TMP} (placeholders that keep the templates valid YAML / properties).
+# render SRC DST: fill in ${STACK_DIR} ${MODULE_YAML} (the rendered module) ${CHECKPOINT_INTERVAL}
+# ${CHECKPOINT_MIN_PAUSE} ${STATE_BACKEND} ${BUFFER_TIMEOUT} ${PARALLELISM} ${REST_PORT} ${WEB_TMP}
+# (placeholders that keep the templates valid YAML / properties).
 # Flink unpacks its web dashboard (.js files) into web.tmpdir: outside the repo, so that the repo's
 # ESLint (which does not read .gitignore) never sees them.
 WEB_TMP="${TMPDIR:-/tmp}/statefun-shop-flink-web-$(printf '%s' "$STACK_DIR" | sha256sum | cut -c1-8)"
@@ -157,6 +162,9 @@ render() {
   sed -e "s#\${STACK_DIR}#$STACK_DIR#g" \
       -e "s#\${MODULE_YAML}#$MODULE_RENDERED#g" \
       -e "s#\${CHECKPOINT_INTERVAL}#$CHECKPOINT_INTERVAL#g" \
+      -e "s#\${CHECKPOINT_MIN_PAUSE}#$CHECKPOINT_MIN_PAUSE#g" \
+      -e "s#\${STATE_BACKEND}#$STATE_BACKEND#g" \
+      -e "s#\${BUFFER_TIMEOUT}#$BUFFER_TIMEOUT#g" \
       -e "s#\${PARALLELISM}#$STATEFUN_PARALLELISM#g" \
       -e "s#\${REST_PORT}#$FLINK_REST_PORT#g" \
       -e "s#\${WEB_TMP}#$WEB_TMP#g" \
@@ -168,11 +176,14 @@ render() {
 
 # render_module: MODULE_YAML names the cluster's services (kafka:9092, http://functions:8001/), as
 # docker-compose.yml and k8s/ run it; on one machine they are on loopback. Only those two addresses change,
-# so the stack runs the same module as the cluster.
+# so the stack runs the same module as the cluster; STATEFUN_MAX_BATCH, when set, is every endpoint's
+# maxNumBatchRequests (for measuring, see the root README).
 render_module() {
+  local batch=()
+  [[ -z "$MAX_BATCH" ]] || batch=(-e "s#^\([[:space:]]*maxNumBatchRequests:[[:space:]]*\)[0-9]*#\1$MAX_BATCH#")
   sed -e "s#^\([[:space:]]*address:[[:space:]]*\)kafka:9092[[:space:]]*\$#\1$KAFKA_BOOTSTRAP#" \
       -e "s#^\([[:space:]]*urlPathTemplate:[[:space:]]*\)http://functions:8001/#\1http://127.0.0.1:$FUNCTIONS_PORT/#" \
-      "$MODULE_YAML" >"$MODULE_RENDERED.tmp"
+      "${batch[@]}" "$MODULE_YAML" >"$MODULE_RENDERED.tmp"
   if grep -nE '^[^#]*(kafka:9092|functions:8001)' "$MODULE_RENDERED.tmp" >&2; then
     die "$MODULE_YAML: a cluster address left where the stack cannot rewrite it"
   fi

@@ -11,6 +11,7 @@ describe('api > service', () => {
       name: 'statefun-shop',
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
       mode: expect.stringMatching(/^(embedded|stack)$/),
+      read_replies: expect.stringMatching(/^(fast|committed)$/),
     });
     if (shop.exclusive) expect(answer.body.mode).toBe('embedded');
   });

@@ -2,6 +2,11 @@ import type { ItemCommand, ReplyResult } from '@shop/protos';
 import { fitsSum, isNonNegativeQuantity, isPositiveQuantity } from '../limits';
 import { refusal } from '../requester';
 
+/** The commands that change nothing: their replies may skip the checkpoint (READ_REPLIES=fast). */
+export function isItemRead(command: ItemCommand['command']): boolean {
+  return command.kind === 'find' || command.kind === 'availability';
+}
+
 export interface ItemState {
   price: number;
   stock: number;

@@ -3,7 +3,7 @@ import { Types, statefulFunction, valueSpec } from '@shop/statefun';
 import { persist } from '../persist';
 import { RecentRequestsSpec, isNewRequest } from '../recent-requests';
 import { requesterOf, respond } from '../requester';
-import { decideItem, type ItemState } from './item-domain';
+import { decideItem, isItemRead, type ItemState } from './item-domain';
 
 export const ItemStateSpec = valueSpec('item', Types.json<ItemState>('shop.types/ItemState'));
 
@@ -12,11 +12,12 @@ export const itemFunction = statefulFunction({
   typename: FunctionTypes.item,
   specs: [ItemStateSpec, RecentRequestsSpec],
   handle(ctx, message) {
-    const { correlation_id, command } = message.as(ItemCommandCodec);
-    if (!isNewRequest(ctx, correlation_id)) return;
+    const { correlation_id, command, fast_read_reply } = message.as(ItemCommandCodec);
+    const read = isItemRead(command);
+    if (!read && !isNewRequest(ctx, correlation_id)) return;
     const before = ctx.state.get(ItemStateSpec);
     const decision = decideItem(ctx.self.id, before, command);
     persist(ctx, ItemStateSpec, before, decision.state);
-    respond(ctx, { to: requesterOf(ctx, correlation_id), result: decision.result });
+    respond(ctx, { to: requesterOf(ctx, correlation_id, read && fast_read_reply), result: decision.result });
   },
 });

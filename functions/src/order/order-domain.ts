@@ -13,6 +13,11 @@ import { canMove, isBusy, isCheckingOut, type OrderStatus } from './order-status
 
 type Command = OrderCommand['command'];
 
+/** The commands that change nothing: their replies may skip the checkpoint (READ_REPLIES=fast). */
+export function isOrderRead(command: Command): boolean {
+  return command.kind === 'find';
+}
+
 /** The cross-entity step an order is waiting on, and what it needs to finish it. */
 export type Step =
   | { kind: 'create'; token: string; requester: Requester }

@@ -3,7 +3,7 @@ import { Types, statefulFunction, valueSpec } from '@shop/statefun';
 import { carryOut } from '../outgoing';
 import { RecentRequestsSpec, isNewRequest } from '../recent-requests';
 import { requesterOf } from '../requester';
-import { decideOrder, type OrderInput, type OrderState } from './order-domain';
+import { decideOrder, isOrderRead, type OrderInput, type OrderState } from './order-domain';
 
 export const OrderStateSpec = valueSpec('order', Types.json<OrderState>('shop.types/OrderState'));
 
@@ -16,10 +16,15 @@ export const orderFunction = statefulFunction({
     if (message.is(ReplyCodec)) {
       input = { kind: 'reply', reply: message.as(ReplyCodec) };
     } else {
-      const { correlation_id, command } = message.as(OrderCommandCodec);
+      const { correlation_id, command, fast_read_reply } = message.as(OrderCommandCodec);
+      const read = isOrderRead(command);
       // A resent checkout is dropped, not refused as in progress: the first one's reply answers both.
-      if (!isNewRequest(ctx, correlation_id)) return;
-      input = { kind: 'command', requester: requesterOf(ctx, correlation_id), command };
+      if (!read && !isNewRequest(ctx, correlation_id)) return;
+      input = {
+        kind: 'command',
+        requester: requesterOf(ctx, correlation_id, read && fast_read_reply),
+        command,
+      };
     }
     const before = ctx.state.get(OrderStateSpec);
     carryOut(ctx, OrderStateSpec, before, decideOrder(ctx.self.id, before, input));

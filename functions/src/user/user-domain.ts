@@ -2,6 +2,11 @@ import type { ReplyResult, UserCommand, UserView } from '@shop/protos';
 import { fitsSum, isNonNegativeQuantity, isPositiveQuantity } from '../limits';
 import { refusal } from '../requester';
 
+/** The commands that change nothing: their replies may skip the checkpoint (READ_REPLIES=fast). */
+export function isUserRead(command: UserCommand['command']): boolean {
+  return command.kind === 'find' || command.kind === 'payment_status';
+}
+
 /** A user's state: credit, and what it paid per order so that a payment can be refunded. */
 export interface UserState {
   credit: number;

@@ -3,7 +3,7 @@ import { Types, statefulFunction, valueSpec } from '@shop/statefun';
 import { persist } from '../persist';
 import { RecentRequestsSpec, isNewRequest } from '../recent-requests';
 import { requesterOf, respond } from '../requester';
-import { decideUser, type UserState } from './user-domain';
+import { decideUser, isUserRead, type UserState } from './user-domain';
 
 export const UserStateSpec = valueSpec('user', Types.json<UserState>('shop.types/UserState'));
 
@@ -12,8 +12,9 @@ export const userFunction = statefulFunction({
   typename: FunctionTypes.user,
   specs: [UserStateSpec, RecentRequestsSpec],
   handle(ctx, message) {
-    const { correlation_id, command } = message.as(UserCommandCodec);
-    if (!isNewRequest(ctx, correlation_id)) return;
+    const { correlation_id, command, fast_read_reply } = message.as(UserCommandCodec);
+    const read = isUserRead(command);
+    if (!read && !isNewRequest(ctx, correlation_id)) return;
     const before = ctx.state.get(UserStateSpec);
     const decision = decideUser(ctx.self.id, before, command);
     persist(ctx, UserStateSpec, before, decision.state);
@@ -23,6 +24,6 @@ export const userFunction = statefulFunction({
         command: { kind: 'payment_cancelled', value: {} },
       });
     }
-    respond(ctx, { to: requesterOf(ctx, correlation_id), result: decision.result });
+    respond(ctx, { to: requesterOf(ctx, correlation_id, read && fast_read_reply), result: decision.result });
   },
 });

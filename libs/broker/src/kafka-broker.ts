@@ -1,5 +1,6 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { Broker, RecordHandler, Subscription } from './broker';
+import { PublishBatcher, type PendingRecord } from './publish-batcher';
 
 export interface KafkaBrokerOptions {
   brokers: string[];
@@ -22,6 +23,7 @@ export class KafkaBroker implements Broker {
   /** Why a consumer stopped for good: kafkajs gave up restarting it, so no more records arrive. */
   private consumerFailure: Error | undefined;
   private admin: Admin | undefined;
+  private readonly batcher = new PublishBatcher((records) => this.sendBatch(records));
 
   constructor(private readonly options: KafkaBrokerOptions) {
     this.kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.WARN });
@@ -35,12 +37,26 @@ export class KafkaBroker implements Broker {
     });
   }
 
-  async publish(topic: string, key: string, value: Uint8Array): Promise<void> {
+  publish(topic: string, key: string, value: Uint8Array): Promise<void> {
+    return this.batcher.publish({
+      topic,
+      key,
+      value: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+    });
+  }
+
+  /** One produce request for every record published while the last one was in flight. */
+  private async sendBatch(records: readonly PendingRecord[]): Promise<void> {
     this.connected ??= this.producer.connect();
     await this.connected;
-    await this.producer.send({
-      topic,
-      messages: [{ key, value: Buffer.from(value.buffer, value.byteOffset, value.byteLength) }],
+    const byTopic = new Map<string, { key: string; value: Buffer }[]>();
+    for (const { topic, key, value } of records) {
+      const messages = byTopic.get(topic) ?? [];
+      if (messages.length === 0) byTopic.set(topic, messages);
+      messages.push({ key, value });
+    }
+    await this.producer.sendBatch({
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
   }
 

@@ -34,4 +34,11 @@ export function envOneOf<T extends string>(
   return raw as T;
 }
 
+/**
+ * READ_REPLIES: where the gateway takes the replies to reads from. `fast`: the at-least-once read egress,
+ * as soon as the function answers; `committed`: the exactly-once egress, once the checkpoint completes.
+ */
+export const READ_REPLIES = ['fast', 'committed'] as const;
+export type ReadReplies = (typeof READ_REPLIES)[number];
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -6,8 +6,11 @@ export interface IngressCommand<C extends { correlation_id: string }> {
   topic: IngressTopic;
   key: string;
   codec: Codec<C>;
-  /** Builds the envelope once the gateway has chosen the request's correlation ID. */
-  build(correlationId: string): C;
+  /**
+   * Builds the envelope once the gateway has chosen the request's correlation ID. `fastReadReply`: the
+   * gateway takes the reply to a read from the read egress (READ_REPLIES=fast; see protos/shop.proto).
+   */
+  build(correlationId: string, fastReadReply: boolean): C;
 }
 
 /**
@@ -29,6 +32,8 @@ export function commandSender<M>(
       topic,
       key,
       codec,
-      build: (correlation_id) => ({ correlation_id, command }) as Envelope<'command', M>,
+      // Entity commands carry the flag; the batch envelope has no such field, and encoding drops it.
+      build: (correlation_id, fast_read_reply) =>
+        ({ correlation_id, fast_read_reply, command }) as Envelope<'command', M>,
     });
 }

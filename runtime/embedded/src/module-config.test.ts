@@ -35,9 +35,9 @@ describe('runtime > module.yaml', () => {
     expect(types[Topics.httpIn]).toBe(HttpIngressMessageCodec.typename);
   });
 
-  it('serves every shop function from an endpoint and declares the reply egress', () => {
+  it('serves every shop function from an endpoint and declares both reply egresses', () => {
     for (const fn of shopFunctions) expect(endpointFor(module, fn.typename)).toBeDefined();
-    expect(module.kafkaEgresses).toEqual(['shop/replies']);
+    expect(module.kafkaEgresses).toEqual(['shop/replies', 'shop/read-replies']);
   });
 
   it('serves the paired egress and every function type the HTTP ingress may reach', () => {

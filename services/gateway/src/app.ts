@@ -1,8 +1,8 @@
 import express, { type Express, type Router } from 'express';
 import { validate as isUuid } from 'uuid';
-import { ErrorCodes, ReplyCodec, Topics } from '@shop/protos';
+import { ErrorCodes, ReplyCodec, ReplyTopics } from '@shop/protos';
 import type { Broker, Subscription } from '@shop/broker';
-import { ShopError, replyToHttp } from '@shop/service-kit';
+import { ShopError, replyToHttp, type ReadReplies } from '@shop/service-kit';
 import type { CorrelationStore } from './correlation/correlation-store';
 import { DOMAINS, domainRoutes, type Domain } from './domains';
 import { GatewayIngress } from './gateway-ingress';
@@ -13,6 +13,11 @@ export interface GatewayOptions {
   broker: Broker;
   store: CorrelationStore;
   replyTimeoutMs: number;
+  /**
+   * Where replies to reads come from (READ_REPLIES, default `fast`): see protos/shop.proto. Either way
+   * the gateway consumes both reply topics, so replicas in different modes can share the group.
+   */
+  readReplies?: ReadReplies;
   /** Shown by `GET /`: `embedded` or `stack`. */
   mode: string;
   version: string;
@@ -48,13 +53,19 @@ export interface Gateway {
 
 export function createGateway(options: GatewayOptions): Gateway {
   const { broker, store } = options;
-  const ingress = new GatewayIngress(broker, store, options.replyTimeoutMs);
+  const readReplies = options.readReplies ?? 'fast';
+  const ingress = new GatewayIngress(broker, store, options.replyTimeoutMs, readReplies);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
   app.get('/', (_req, res) => {
-    res.json({ name: 'statefun-shop', version: options.version, mode: options.mode });
+    res.json({
+      name: 'statefun-shop',
+      version: options.version,
+      mode: options.mode,
+      read_replies: readReplies,
+    });
   });
   // Liveness: the process serves HTTP. It checks nothing else, so that an outage of Kafka or Redis takes
   // replicas out of rotation (readiness) instead of restarting all of them at once.
@@ -118,7 +129,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     async start() {
       const maxAge = options.replyMaxAgeMs ?? Infinity;
       const now = options.now ?? Date.now;
-      subscription = await broker.subscribe('gateway', [Topics.egress], async (record) => {
+      subscription = await broker.subscribe('gateway', ReplyTopics, async (record) => {
         if (now() - record.timestamp > maxAge) return;
         await store.deliver(record.key, record.value);
       });

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { LOG_LEVELS, envInt, envOneOf, envString } from '@shop/service-kit';
+import { LOG_LEVELS, READ_REPLIES, envInt, envOneOf, envString, type ReadReplies } from '@shop/service-kit';
 import { parseDomains, type Domain } from './domains';
 import { readHttpIngressConfig, type HttpIngressConfig } from './http-ingress/config';
 
@@ -24,6 +24,8 @@ export interface GatewayConfig {
   replyTimeoutMs: number;
   /** REPLY_TTL_SECONDS: how long every reply stays pollable (default 600). */
   replyTtlSeconds: number;
+  /** READ_REPLIES: `fast` (default) or `committed`, where replies to reads come from (see app.ts). */
+  readReplies: ReadReplies;
   /** LOG_LEVEL: pino level (default info). */
   logLevel: (typeof LOG_LEVELS)[number];
   /** SHOP_DOMAINS: the domain services this process runs (default all four; see domains.ts). */
@@ -51,6 +53,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     replicaId: envString(env, 'GATEWAY_REPLICA_ID', `${os.hostname()}-${process.pid}`),
     replyTimeoutMs: envInt(env, 'REPLY_TIMEOUT_MS', 10_000, 1, 600_000),
     replyTtlSeconds: envInt(env, 'REPLY_TTL_SECONDS', 600, 1, 7 * 24 * 3600),
+    readReplies: envOneOf(env, 'READ_REPLIES', READ_REPLIES, 'fast'),
     logLevel: envOneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     domains: parseDomains(env.SHOP_DOMAINS),
   };

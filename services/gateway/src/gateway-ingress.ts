@@ -2,7 +2,13 @@ import type { Response } from 'express';
 import { v4 as uuid, validate as isUuid } from 'uuid';
 import { ReplyCodec } from '@shop/protos';
 import type { Broker } from '@shop/broker';
-import { ShopError, replyToHttp, type Ingress, type IngressCommand } from '@shop/service-kit';
+import {
+  ShopError,
+  replyToHttp,
+  type Ingress,
+  type IngressCommand,
+  type ReadReplies,
+} from '@shop/service-kit';
 import type { CorrelationStore, Parked } from './correlation/correlation-store';
 
 /** Where a request that outlives its wait can be polled. */
@@ -24,6 +30,7 @@ export class GatewayIngress implements Ingress {
     private readonly broker: Broker,
     private readonly store: CorrelationStore,
     private readonly replyTimeoutMs: number,
+    private readonly readReplies: ReadReplies,
   ) {}
 
   async dispatch<C extends { correlation_id: string }>(
@@ -32,7 +39,7 @@ export class GatewayIngress implements Ingress {
   ): Promise<void> {
     const correlationId = chosenCorrelationId(res) ?? uuid();
     res.set(CORRELATION_HEADER, correlationId);
-    const value = command.codec.encode(command.build(correlationId));
+    const value = command.codec.encode(command.build(correlationId, this.readReplies === 'fast'));
     let parked: Parked | undefined;
     try {
       // Parked before publishing: a reply can never arrive for a request nobody has recorded.

@@ -32,6 +32,7 @@ export async function startReplica(config: GatewayConfig): Promise<{ close(): Pr
     broker,
     store,
     replyTimeoutMs: config.replyTimeoutMs,
+    readReplies: config.readReplies,
     mode: 'stack',
     version,
     onError: (error) => log.error({ err: error }, 'request failed'),

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { shopFunctions } from '@shop/functions';
-import { ReplyEgress, Topics } from '@shop/protos';
+import { ReadReplyEgress, ReplyEgress, ReplyTopics, Topics } from '@shop/protos';
 import type { CodeTopology } from './module-yaml';
 import { formatResult } from './problem';
 import { findComposeLoader, findKustomize } from './tools';
@@ -9,8 +9,8 @@ import { validate } from './validate';
 /** What module.yaml must route, from the code itself: protos' topics and egress, the functions served. */
 export const codeTopology: CodeTopology = {
   topics: Object.values(Topics),
-  egressTopic: Topics.egress,
-  replyEgress: `${ReplyEgress.namespace}/${ReplyEgress.type}`,
+  egressTopics: [...ReplyTopics],
+  replyEgresses: [ReplyEgress, ReadReplyEgress].map((e) => `${e.namespace}/${e.type}`),
   served: shopFunctions.map((f) => f.typename),
 };
 

@@ -4,8 +4,8 @@ import { parseDocuments } from './yaml-docs';
 
 const code: CodeTopology = {
   topics: ['shop-users', 'shop-http-in', 'shop-egress'],
-  egressTopic: 'shop-egress',
-  replyEgress: 'shop/replies',
+  egressTopics: ['shop-egress'],
+  replyEgresses: ['shop/replies'],
   served: ['shop/user', 'egress/*', 'example/greeter'],
 };
 

@@ -5,10 +5,10 @@ import type { Problem } from './problem';
 export interface CodeTopology {
   /** Every topic of protos' `Topics`. */
   topics: string[];
-  /** The one the functions write replies to (no ingress reads it). */
-  egressTopic: string;
-  /** `namespace/type` of the Kafka egress the functions name. */
-  replyEgress: string;
+  /** The ones the functions write replies to (no ingress reads them). */
+  egressTopics: string[];
+  /** `namespace/type` of every Kafka egress the functions name. */
+  replyEgresses: string[];
   /** The typename of every function the functions server serves: exact, or `namespace/*`. */
   served: string[];
 }
@@ -86,13 +86,13 @@ export function checkModule(
 ): Problem[] {
   const problems: Problem[] = [];
   const here = (message: string, resource?: string): Problem => ({ file: files.module, resource, message });
-  const ingressTopics = code.topics.filter((t) => t !== code.egressTopic);
+  const ingressTopics = code.topics.filter((t) => !code.egressTopics.includes(t));
   const routed = facts.ingresses.flatMap((i) => i.topics.map((t) => ({ ...t, ingress: i.id })));
   for (const topic of duplicates(routed.map((r) => r.topic)))
     problems.push(here(`topic ${topic} is read by more than one ingress`));
   for (const r of routed) {
     const where = `ingress ${r.ingress}`;
-    if (r.topic === code.egressTopic)
+    if (code.egressTopics.includes(r.topic))
       problems.push(here(`reads ${r.topic}, the reply topic: replies would loop back in`, where));
     else if (!ingressTopics.includes(r.topic))
       problems.push(here(`reads ${r.topic}, which is not one of protos' Topics`, where));
@@ -123,14 +123,14 @@ export function checkModule(
     }
   }
   const egressIds = facts.egresses.map((e) => e.id);
-  if (!egressIds.includes(code.replyEgress)) {
+  for (const egress of code.replyEgresses.filter((e) => !egressIds.includes(e))) {
     problems.push(
       here(
-        `has no Kafka egress ${code.replyEgress}, which the functions send replies to (has: ${egressIds.join(', ') || 'none'})`,
+        `has no Kafka egress ${egress}, which the functions send replies to (has: ${egressIds.join(', ') || 'none'})`,
       ),
     );
   }
-  for (const id of egressIds.filter((e) => e !== code.replyEgress))
+  for (const id of egressIds.filter((e) => !code.replyEgresses.includes(e)))
     problems.push(here(`egress ${id} is one the functions never name`));
   if (topicsTxt === undefined) {
     problems.push({ file: files.topics, message: 'is missing: the topic creation has no list' });

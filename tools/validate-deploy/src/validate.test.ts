@@ -11,8 +11,8 @@ import { validate, type Tools } from './validate';
 
 const code: CodeTopology = {
   topics: ['shop-users', 'shop-egress'],
-  egressTopic: 'shop-egress',
-  replyEgress: 'shop/replies',
+  egressTopics: ['shop-egress'],
+  replyEgresses: ['shop/replies'],
   served: ['shop/user'],
 };
 
