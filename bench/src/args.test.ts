@@ -11,6 +11,8 @@ describe('bench > args', () => {
       concurrency: 64,
       stressSize: 100_000,
       profile: false,
+      soakMinutes: undefined,
+      flinkRest: 'http://127.0.0.1:8081',
       help: false,
     });
     expect(options.outDir).toMatch(/bench[/\\]results$/);
@@ -35,6 +37,7 @@ describe('bench > args', () => {
         '--out',
         '/tmp/x',
         '--profile',
+        '--flink-rest=http://localhost:9081',
       ]),
     ).toEqual({
       url: 'http://127.0.0.1:8000',
@@ -45,7 +48,22 @@ describe('bench > args', () => {
       stressSize: 500,
       outDir: '/tmp/x',
       profile: true,
+      soakMinutes: undefined,
+      flinkRest: 'http://localhost:9081',
       help: false,
+    });
+  });
+
+  it('reads --soak as minutes, decimals allowed', () => {
+    expect(parseArgs(['--soak', '0.5', '--stress-size', '1000'])).toMatchObject({
+      soakMinutes: 0.5,
+      stressSize: 1000,
+      scenario: 'all',
+    });
+    expect(parseArgs(['--soak=30'])).toMatchObject({ soakMinutes: 30 });
+    expect(parseArgs(['--soak', '1440', '--url', 'http://127.0.0.1:8000'])).toMatchObject({
+      soakMinutes: 1440,
+      url: 'http://127.0.0.1:8000',
     });
   });
 
@@ -63,6 +81,21 @@ describe('bench > args', () => {
     [['--url', 'not a url'], /--url must be a URL/],
     [['--url', 'https://127.0.0.1:8000'], /http:\/\//],
     [['--url', 'http://127.0.0.1:8000/orders'], /without a path/],
+    [['--soak'], /--soak needs a value/],
+    [['--soak', '0'], /--soak must be a number of minutes from 0.1 to 1440/],
+    [['--soak', '0.05'], /--soak must be a number of minutes/],
+    [['--soak', '-1'], /--soak must be a number of minutes/],
+    [['--soak', '1e2'], /--soak must be a number of minutes/],
+    [['--soak', '.5'], /--soak must be a number of minutes/],
+    [['--soak', '2000'], /--soak must be a number of minutes/],
+    [['--soak', '1', '--duration', '5'], /leave out --duration/],
+    [['--soak', '1', '--scenario', 'stress'], /leave out --scenario/],
+    [
+      ['--flink-rest', 'http://10.0.0.1:8081'],
+      /--flink-rest must point at this machine.*loopback addresses only/,
+    ],
+    [['--flink-rest', 'http://127.0.0.1:8081/jobs'], /--flink-rest is a base URL, without a path/],
+    [['--flink-rest'], /--flink-rest needs a value/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);

@@ -19,6 +19,10 @@ export interface BenchOptions {
   outDir: string;
   /** CPU-profile the servers this run starts (`node --cpu-prof`), and summarise the profiles. */
   profile: boolean;
+  /** Minutes of the stress mix, judged for flatness, instead of the scenarios; undefined for none. */
+  soakMinutes: number | undefined;
+  /** Flink's REST API (loopback only), asked for checkpoint figures when the shop is the stack. */
+  flinkRest: string;
   help: boolean;
 }
 
@@ -32,6 +36,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --stress-size N      users, items and orders stress creates (default 100000, 10000 with --quick)
   --out DIR            where the JSON and HTML reports go (default bench/results)
   --profile            CPU-profile the servers started here (node --cpu-prof) and print what costs most
+  --soak MINUTES       run the stress mix for MINUTES (0.1 to 1440) and judge whether throughput and
+                       every process's memory stay flat; instead of the baselines and the scenarios
+  --flink-rest URL     Flink's REST API, for checkpoint figures against the stack (loopback only;
+                       default http://127.0.0.1:8081)
   --help               this text`;
 
 /** A mistake in the command line, said so that the user can fix it. */
@@ -72,6 +80,13 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')}, got "${scenario}"`);
   }
   const url = text('url');
+  const soak = text('soak');
+  if (soak !== undefined && given.has('scenario')) {
+    throw new UsageError('--soak runs the stress mix on its own: leave out --scenario');
+  }
+  if (soak !== undefined && given.has('duration')) {
+    throw new UsageError('--soak gives the length of the run in minutes: leave out --duration');
+  }
   return {
     url: url === undefined ? undefined : loopbackUrl(url),
     scenario: scenario as ScenarioChoice,
@@ -81,12 +96,25 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     stressSize: integer(text('stress-size'), 'stress-size', quick ? 10_000 : 100_000, 10, 1_000_000),
     outDir: text('out') ?? DEFAULT_OUT,
     profile: given.has('profile'),
+    soakMinutes: soak === undefined ? undefined : minutes(soak, 'soak', 0.1, 1440),
+    flinkRest: loopbackUrl(text('flink-rest') ?? DEFAULT_FLINK_REST, 'flink-rest'),
     help: given.has('help'),
   };
 }
 
 const FLAGS = new Set(['quick', 'profile', 'help']);
-const KNOWN = new Set([...FLAGS, 'url', 'scenario', 'duration', 'concurrency', 'stress-size', 'out']);
+const KNOWN = new Set([
+  ...FLAGS,
+  'url',
+  'scenario',
+  'duration',
+  'concurrency',
+  'stress-size',
+  'out',
+  'soak',
+  'flink-rest',
+]);
+const DEFAULT_FLINK_REST = 'http://127.0.0.1:8081';
 
 function integer(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -97,26 +125,36 @@ function integer(raw: string | undefined, name: string, fallback: number, min: n
   return value;
 }
 
+/** A positive decimal number (`0.5`, `30`), from `min` to `max`. */
+function minutes(raw: string, name: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(raw) || !Number.isFinite(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be a number of minutes from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
 /**
  * The base URL of the shop to load, refused unless it is on this machine: load only ever goes to
  * loopback addresses (127.0.0.0/8, ::1, localhost).
  */
-export function loopbackUrl(raw: string): string {
+export function loopbackUrl(raw: string, option = 'url'): string {
+  const example = option === 'url' ? 'http://127.0.0.1:8000' : DEFAULT_FLINK_REST;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--url must be a URL such as http://127.0.0.1:8000, got "${raw}"`);
+    throw new UsageError(`--${option} must be a URL such as ${example}, got "${raw}"`);
   }
-  if (url.protocol !== 'http:') throw new UsageError(`--url must be an http:// URL, got "${raw}"`);
+  if (url.protocol !== 'http:') throw new UsageError(`--${option} must be an http:// URL, got "${raw}"`);
   if (!isLoopbackHost(url.hostname)) {
     throw new UsageError(
-      `--url must point at this machine (127.0.0.0/8, [::1] or localhost): the benchmark sends load to ` +
+      `--${option} must point at this machine (127.0.0.0/8, [::1] or localhost): the benchmark sends requests to ` +
         `loopback addresses only, got "${url.hostname}"`,
     );
   }
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
-    throw new UsageError(`--url is the shop's base URL, without a path or query, got "${raw}"`);
+    throw new UsageError(`--${option} is a base URL, without a path or query, got "${raw}"`);
   }
   return url.origin;
 }

@@ -126,6 +126,10 @@ export interface TimedLoad {
   maxRequests?: number;
   next: () => RequestSpec;
   progress?: Progress;
+  /** Told when the measured part begins (after the warm-up) and when it ends. */
+  onMeasure?: (event: 'start' | 'end') => void;
+  /** Given every answer of the measured part, as it comes. */
+  onAnswer?: (spec: RequestSpec, answer: Answer) => void;
 }
 
 const DEFAULT_MAX_REQUESTS = 50_000_000;
@@ -144,9 +148,11 @@ export async function runTimed(http: HttpTarget, load: TimedLoad): Promise<Phase
     progress.stop();
   }
   progress.start(`${load.scenario} @ ${load.target}`, load.durationS, 's');
+  load.onMeasure?.('start');
   const collector = new Collector();
   await loop(http, load, load.durationS, maxRequests, collector, progress);
   collector.end();
+  load.onMeasure?.('end');
   progress.stop();
   return collector.result(load.scenario, load.target, load.concurrency);
 }
@@ -172,7 +178,10 @@ async function loop(
       sent++;
       const spec = load.next();
       const answer = await http.send(spec.method, spec.path);
-      collector?.record(spec.endpoint, answer);
+      if (collector) {
+        collector.record(spec.endpoint, answer);
+        load.onAnswer?.(spec, answer);
+      }
       done++;
     }
   };

@@ -1,7 +1,9 @@
 import { USAGE, UsageError, parseArgs } from './args';
 import { terminalProgress } from './progress';
 import { writeReports } from './report/report';
+import { formatResources } from './report/resources';
 import { formatTable, summaryRows } from './report/summary';
+import { formatSoak } from './soak';
 import { passed } from './results';
 import { runBench } from './run';
 
@@ -28,6 +30,13 @@ async function main(): Promise<number> {
   out('');
   for (const line of formatTable(summaryRows(report))) out(line);
   out('');
+  const resources = formatResources(report.resources);
+  for (const line of resources) out(line);
+  if (resources.length > 0) out('');
+  if (report.soak) {
+    for (const line of formatSoak(report.soak)) out(line);
+    out('');
+  }
   if (report.shopErrors.count > 0) {
     out(`the shop reported ${report.shopErrors.count} internal failure(s):`);
     for (const error of report.shopErrors.first) out(`  ${error}`);

@@ -2,6 +2,8 @@ import type { PhaseResult } from './load';
 import type { ProfileSummary } from './profile';
 import type { ConsistencyResult } from './scenarios/consistency';
 import type { StressResult } from './scenarios/stress';
+import type { SoakResult } from './soak';
+import type { ResourceFigures } from './stack/monitor';
 
 /** The shop's throughput in one phase as a multiple of each baseline's. */
 export interface Ratio {
@@ -25,6 +27,10 @@ export interface BenchReport {
     warmupS: number;
     concurrency: number;
     stressSize: number;
+    /** `--soak`, or null. */
+    soakMinutes: number | null;
+    /** Flink's REST API, asked when the shop is the stack; null otherwise. */
+    flinkRest: string | null;
   };
   shop: {
     url: string;
@@ -39,6 +45,10 @@ export interface BenchReport {
   consistency: Omit<ConsistencyResult, 'phase'> | undefined;
   stress: Omit<StressResult, 'phase'> | undefined;
   profiles: ProfileSummary[];
+  /** CPU and memory of the processes, and Flink's checkpoints, sampled every second of each phase. */
+  resources: ResourceFigures[];
+  /** The soak's buckets and verdict (`--soak`). */
+  soak: SoakResult | undefined;
   /** Internal failures the embedded shop reported (a function that threw, a dropped egress). */
   shopErrors: { count: number; first: string[] };
   /** Scenarios that could not finish, with the reason. */
@@ -61,11 +71,15 @@ export function ratiosOf(phases: readonly PhaseResult[], baselines: readonly Pha
   }));
 }
 
-/** Did the run pass: no consistency violation, no failed scenario, no internal failure of the shop. */
+/**
+ * Did the run pass: no consistency violation, no failed scenario, no internal failure of the shop, and
+ * a soak (if any) flat and without errors.
+ */
 export function passed(report: BenchReport): boolean {
   return (
     (report.consistency?.verdict.violations ?? 0) === 0 &&
     report.failures.length === 0 &&
-    report.shopErrors.count === 0
+    report.shopErrors.count === 0 &&
+    (report.soak?.verdict.flat ?? true)
   );
 }

@@ -12,6 +12,10 @@ import { runConsistency, type ConsistencyResult } from './scenarios/consistency'
 import { FIXED_BODY } from './targets/baseline-servers';
 import { findLoad, runFind, type TimedOptions } from './scenarios/find';
 import { runStress, type StressResult } from './scenarios/stress';
+import { SoakCounter, soakResult, type SoakResult } from './soak';
+import { FlinkRest } from './stack/flink';
+import { Watch, type ResourceFigures } from './stack/monitor';
+import { procFacts, procfs, readPidFiles, stackDir, type ProcessRoot } from './stack/proc';
 import type { TargetRole } from './targets/protocol';
 import { startTarget, type StartedTarget } from './targets/start-target';
 import { formatVerdict } from './verifier';
@@ -38,6 +42,28 @@ export async function runBench(
     progress,
   };
   const failures: string[] = [];
+  const resources: ResourceFigures[] = [];
+  const facts = procFacts();
+  const proc = procfs();
+  const loadGenerator: ProcessRoot = { name: 'load generator', pid: process.pid, withDescendants: false };
+  /** Runs one phase under a watch of its processes (and Flink's checkpoints), keeping the figures if it ends well. */
+  const watched = async <T>(
+    scenario: string,
+    target: string,
+    what: WatchTargets,
+    run: (measure: (event: 'start' | 'end') => void) => Promise<T>,
+  ): Promise<{ result: T; figures: ResourceFigures }> => {
+    const watch = Watch.start({ scenario, target, proc, facts, ...what });
+    let figures: ResourceFigures | undefined;
+    try {
+      const result = await run(watch.measure);
+      figures = await watch.stop();
+      resources.push(figures);
+      return { result, figures };
+    } finally {
+      if (!figures) await watch.stop();
+    }
+  };
 
   // A shop given by --url is checked before anything else runs: a wrong URL fails at once.
   if (options.url) {
@@ -50,13 +76,18 @@ export async function runBench(
   }
 
   // The baselines first, each in a process of its own, with the very load `find` puts on the shop.
+  // A soak has none: it compares the shop with itself over time.
   const baselines: PhaseResult[] = [];
-  for (const baseline of BASELINES) {
+  for (const baseline of options.soakMinutes === undefined ? BASELINES : []) {
     const target = await startTarget(baseline.role, { profileDir });
     const http = new HttpTarget(target.url, options.concurrency);
     try {
       progress.log(`baseline: ${baseline.name} on ${target.url}`);
-      baselines.push(await findLoad(http, baseline.role, 'baseline', [FIXED_BODY.item_id], timed));
+      const roots = [loadGenerator, { name: baseline.role, pid: target.pid, withDescendants: false }];
+      const { result } = await watched('baseline', baseline.role, { roots: async () => roots }, (onMeasure) =>
+        findLoad(http, baseline.role, 'baseline', [FIXED_BODY.item_id], { ...timed, onMeasure }),
+      );
+      baselines.push(result);
     } finally {
       await http.close();
       await target.stop();
@@ -68,12 +99,20 @@ export async function runBench(
   const phases: PhaseResult[] = [];
   let consistency: ConsistencyResult | undefined;
   let stress: StressResult | undefined;
+  let soak: SoakResult | undefined;
   let mode = 'unknown';
+  let flinkRest: string | null = null;
   const http = new HttpTarget(url, options.concurrency);
   try {
     mode = await shopMode(http, url);
     progress.log(`shop: ${mode} mode on ${url}${shopTarget ? ' (started by the bench)' : ''}`);
-    const wanted = (name: string) => options.scenario === 'all' || options.scenario === name;
+    const shop = await shopTargets(shopTarget, mode, url, loadGenerator, options.flinkRest);
+    flinkRest = shop.flink?.base ?? null;
+    if (shop.note) progress.log(`shop: ${shop.note}`);
+    const wanted = (name: string) =>
+      options.soakMinutes === undefined
+        ? name !== 'soak' && (options.scenario === 'all' || options.scenario === name)
+        : name === 'soak';
     const attempt = async (name: string, run: () => Promise<void>) => {
       if (!wanted(name)) return;
       try {
@@ -86,15 +125,47 @@ export async function runBench(
       }
     };
     await attempt('consistency', async () => {
-      consistency = await runConsistency(url, { concurrency: options.concurrency, progress });
-      phases.push(consistency.phase);
+      const { result } = await watched('consistency', 'shop', shop, () =>
+        runConsistency(url, { concurrency: options.concurrency, progress }),
+      );
+      consistency = result;
+      phases.push(result.phase);
     });
     await attempt('find', async () => {
-      phases.push(await runFind(http, timed));
+      const { result } = await watched('find', 'shop', shop, (onMeasure) =>
+        runFind(http, { ...timed, onMeasure }),
+      );
+      phases.push(result);
     });
     await attempt('stress', async () => {
-      stress = await runStress(http, options.stressSize, timed);
-      phases.push(stress.phase);
+      const { result } = await watched('stress', 'shop', shop, (onMeasure) =>
+        runStress(http, options.stressSize, { ...timed, onMeasure }),
+      );
+      stress = result;
+      phases.push(result.phase);
+    });
+    await attempt('soak', async () => {
+      const minutes = options.soakMinutes ?? 0;
+      const counter = new SoakCounter();
+      // No warm-up of its own: the verdict leaves out the soak's first 20 %.
+      const soakTimed = { ...timed, warmupS: 0, durationS: minutes * 60, onAnswer: counter.answer };
+      const { result, figures } = await watched('soak', 'shop', shop, (measure) =>
+        runStress(
+          http,
+          options.stressSize,
+          {
+            ...soakTimed,
+            onMeasure: (event) => {
+              counter.measure(event);
+              measure(event);
+            },
+          },
+          'soak',
+        ),
+      );
+      stress = result;
+      phases.push(result.phase);
+      soak = soakResult(minutes, counter, figures);
     });
   } finally {
     await http.close();
@@ -122,12 +193,14 @@ export async function runBench(
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     },
     options: {
-      scenario: options.scenario,
+      scenario: options.soakMinutes === undefined ? options.scenario : 'soak',
       quick: options.quick,
-      durationS: options.durationS,
-      warmupS: timed.warmupS,
+      durationS: options.soakMinutes === undefined ? options.durationS : options.soakMinutes * 60,
+      warmupS: options.soakMinutes === undefined ? timed.warmupS : 0,
       concurrency: options.concurrency,
       stressSize: options.stressSize,
+      soakMinutes: options.soakMinutes ?? null,
+      flinkRest,
     },
     shop: { url, startedBy: shopTarget ? 'bench' : 'url', mode },
     baselines,
@@ -144,6 +217,8 @@ export async function runBench(
     },
     stress: stress && { size: stress.size, initSeconds: stress.initSeconds },
     profiles,
+    resources,
+    soak,
     shopErrors: { count: shopTarget?.errorCount() ?? 0, first: shopTarget?.errors ?? [] },
     failures,
   };
@@ -158,6 +233,48 @@ export async function runBench(
     for (const line of formatVerdict(c.verdict)) out(line);
   }
   return { report, stem };
+}
+
+/** What a watch of the shop's phases samples: which processes, and Flink's REST API for the stack. */
+interface WatchTargets {
+  roots: () => Promise<ProcessRoot[]>;
+  flink?: FlinkRest;
+  note?: string;
+}
+
+/**
+ * The processes of the shop: the embedded shop's child process; the stack's, from the pid files in
+ * `<STACK_DIR>/run` (read again at every sample) with their descendants, and Flink's REST API; for
+ * any other shop at --url, the load generator only.
+ */
+async function shopTargets(
+  started: StartedTarget | undefined,
+  mode: string,
+  url: string,
+  loadGenerator: ProcessRoot,
+  flinkRest: string,
+): Promise<WatchTargets> {
+  if (started) {
+    const roots = [loadGenerator, { name: 'shop', pid: started.pid, withDescendants: false }];
+    return { roots: async () => roots };
+  }
+  const runDir = join(stackDir(), 'run');
+  if (mode !== 'stack') {
+    return {
+      roots: async () => [loadGenerator],
+      note: `the shop at ${url} is in ${mode} mode, not the stack: its processes are not known, only the load generator is sampled`,
+    };
+  }
+  const pidFiles = await readPidFiles(runDir);
+  return {
+    roots: async () => [loadGenerator, ...(await readPidFiles(runDir))],
+    flink: new FlinkRest(flinkRest),
+    ...(pidFiles.length === 0
+      ? {
+          note: `no pid files in ${runDir} (set STACK_DIR to the stack's folder): only the load generator is sampled`,
+        }
+      : {}),
+  };
 }
 
 /** What `GET /` says the shop is, and a clear error when nothing shop-like answers at `url`. */

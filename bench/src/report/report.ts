@@ -3,9 +3,12 @@ import { join } from 'node:path';
 import type { PhaseResult } from '../load';
 import type { BenchReport } from '../results';
 import { passed } from '../results';
+import { formatSoak, type SoakResult } from '../soak';
+import type { ResourceFigures } from '../stack/monitor';
 import { formatVerdict } from '../verifier';
+import { CHECKPOINT_COLUMNS, checkpointRows, PROCESS_COLUMNS, processRows, resourceNotes } from './resources';
 import { SUMMARY_COLUMNS, summaryRows } from './summary';
-import { escapeXml, latencyHistogramSvg, throughputSvg } from './svg';
+import { escapeXml, latencyHistogramSvg, lineChartSvg, throughputSvg } from './svg';
 
 /** `bench-20250101-120000`: the reports of one run share this stem. */
 export function reportStem(date: Date): string {
@@ -38,6 +41,89 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   const cells = (tag: string, values: readonly string[]) =>
     `<tr>${values.map((v) => `<${tag}>${escapeXml(v)}</${tag}>`).join('')}</tr>`;
   return `<table>\n<thead>${cells('th', head)}</thead>\n<tbody>\n${rows.map((r) => cells('td', r)).join('\n')}\n</tbody>\n</table>`;
+}
+
+/** Each phase's processes (a table, CPU and RSS over time) and Flink's checkpoints. */
+function resourceSections(resources: readonly ResourceFigures[]): string[] {
+  const sections: string[] = [];
+  if (resources.length === 0) return sections;
+  const notes = resourceNotes(resources);
+  const plots = resources
+    .filter((r) => r.processes.length > 0)
+    .map((r) => {
+      const title = `${r.scenario} @ ${r.target}`;
+      const band = [r.measured.fromS, r.measured.toS] as const;
+      const cpu = r.processes.map((p) => ({
+        label: p.name,
+        points: p.series.flatMap((s) => (s.cpuPercent === null ? [] : [[s.t, s.cpuPercent] as const])),
+      }));
+      const rss = r.processes.map((p) => ({
+        label: p.name,
+        points: p.series.map((s) => [s.t, s.rssMB] as const),
+      }));
+      return (
+        `<figure>${lineChartSvg(`${title}: CPU`, 'second (measured part shaded)', '% of one core', cpu, { band })}</figure>` +
+        `<figure>${lineChartSvg(`${title}: RSS`, 'second (measured part shaded)', 'MB', rss, { band })}</figure>`
+      );
+    });
+  sections.push(
+    `<h2>Processes</h2>\n<p>Sampled every second from /proc: CPU as % of one core and resident memory (RSS), ` +
+      `averaged over each phase's measured part (setup and warm-up excluded).</p>\n` +
+      table([...PROCESS_COLUMNS], processRows(resources)) +
+      (notes.length > 0 ? `\n<ul>${notes.map((n) => `<li>${escapeXml(n)}</li>`).join('')}</ul>` : '') +
+      `\n${plots.join('\n')}`,
+  );
+  const checkpoints = checkpointRows(resources);
+  if (checkpoints.length > 0) {
+    sections.push(
+      `<h2>Flink checkpoints</h2>\n<p>The checkpoints triggered in each measured phase, from Flink's REST API ` +
+        `(interval: between completions; sizes: what each checkpoint wrote, and the whole state).</p>\n` +
+        table([...CHECKPOINT_COLUMNS], checkpoints),
+    );
+  }
+  return sections;
+}
+
+/** The soak's verdict, its buckets, and throughput and RSS per bucket. */
+function soakSection(soak: SoakResult): string {
+  const names = [...new Set(soak.buckets.flatMap((b) => Object.keys(b.rssMB)))].sort((a, b) =>
+    a.localeCompare(b),
+  );
+  const mid = (b: { fromS: number; toS: number }) => (b.fromS + b.toS) / 2;
+  const throughput = lineChartSvg(
+    `soak: throughput per ${soak.bucketS} s bucket`,
+    'second of the soak (warm-up shaded)',
+    'requests / s',
+    [{ label: 'throughput', points: soak.buckets.map((b) => [mid(b), b.throughput] as const) }],
+    { band: [0, soak.bucketS * soak.verdict.warmupBuckets] },
+  );
+  const rss = lineChartSvg(
+    `soak: RSS per ${soak.bucketS} s bucket`,
+    'second of the soak (warm-up shaded)',
+    'MB',
+    names.map((name) => ({
+      label: name,
+      points: soak.buckets.flatMap((b) => {
+        const value = b.rssMB[name];
+        return value === undefined ? [] : [[mid(b), value] as const];
+      }),
+    })),
+    { band: [0, soak.bucketS * soak.verdict.warmupBuckets] },
+  );
+  return (
+    `<h2>Soak</h2>\n<p class="verdict">${soak.verdict.flat ? 'flat, no errors' : 'NOT FLAT'}</p>\n` +
+    `<pre>${escapeXml(formatSoak(soak).join('\n'))}</pre>\n` +
+    `<figure>${throughput}</figure><figure>${rss}</figure>\n` +
+    table(
+      ['seconds', 'req/s', 'errors', ...names.map((n) => `${n} MB`)],
+      soak.buckets.map((b) => [
+        `${b.fromS}–${b.toS}`,
+        b.throughput.toFixed(0),
+        String(b.errors),
+        ...names.map((n) => (b.rssMB[n] === undefined ? '–' : (b.rssMB[n] as number).toFixed(1))),
+      ]),
+    )
+  );
 }
 
 /** A self-contained page: the summary table, the consistency verdict, and the plots as inline SVG. */
@@ -91,6 +177,8 @@ export function renderHtml(report: BenchReport): string {
         .join('\n')}`,
     );
   }
+  if (report.soak) sections.push(soakSection(report.soak));
+  sections.push(...resourceSections(report.resources));
   for (const profile of report.profiles) {
     sections.push(
       `<h2>CPU profile ${escapeXml(profile.file)}</h2>\n<p>${profile.busyMs} ms busy of ${profile.totalMs} ms sampled.</p>\n` +
@@ -134,7 +222,7 @@ figure { display: inline-block; margin: 0.5em; }
 <h1>statefun-shop benchmark</h1>
 <p class="verdict">${passed(report) ? 'passed' : 'FAILED'}</p>
 <p>${escapeXml(report.startedAt)} – ${escapeXml(report.finishedAt)}. Shop at ${escapeXml(report.shop.url)} (${escapeXml(report.shop.mode)} mode, ${report.shop.startedBy === 'bench' ? 'started by the bench' : 'given by --url'}).
-Scenario ${escapeXml(o.scenario)}${o.quick ? ' (quick)' : ''}: ${o.durationS} s per timed phase after ${o.warmupS} s of warm-up, ${o.concurrency} requests in flight, stress data set ${o.stressSize}.
+${o.soakMinutes ? `Soak of ${o.soakMinutes} min of the stress mix` : `Scenario ${escapeXml(o.scenario)}${o.quick ? ' (quick)' : ''}: ${o.durationS} s per timed phase after ${o.warmupS} s of warm-up`}, ${o.concurrency} requests in flight, stress data set ${o.stressSize}.
 Node ${escapeXml(m.node)} on ${escapeXml(m.platform)}, ${m.cpus} × ${escapeXml(m.cpuModel)}, ${m.memoryGiB} GiB.</p>
 ${sections.join('\n')}
 </body>

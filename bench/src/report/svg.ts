@@ -123,3 +123,89 @@ export function throughputSvg(title: string, series: readonly Series[]): string 
   }
   return frame(title, 'second of the phase', 'requests / s', [...yTicks(max), ...lines, ...legend, ...ticks]);
 }
+
+export interface XYSeries {
+  label: string;
+  /** [x, y] pairs, in x order. */
+  points: readonly (readonly [number, number])[];
+}
+
+/**
+ * Lines over a numeric x axis (seconds, say), one per series, with the legend wrapped in rows above the
+ * plot and, if given, a shaded band over `band` (the measured part of a phase). Series past the palette
+ * are dashed.
+ */
+export function lineChartSvg(
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  series: readonly XYSeries[],
+  options: { band?: readonly [number, number] } = {},
+): string {
+  // The legend first: its rows decide how far down the plot starts.
+  const legend: string[] = [];
+  let lx = MARGIN.left;
+  let row = 0;
+  series.forEach((s, k) => {
+    const width = 24 + 6 * s.label.length;
+    if (lx + width > WIDTH - MARGIN.right && lx > MARGIN.left) {
+      row++;
+      lx = MARGIN.left;
+    }
+    const y = 24 + 14 * row;
+    const color = PALETTE[k % PALETTE.length] ?? '#000';
+    legend.push(
+      `<rect x="${lx}" y="${y}" width="10" height="10" fill="${color}"/><text x="${lx + 14}" y="${y + 9}">${escapeXml(s.label)}</text>`,
+    );
+    lx += width;
+  });
+  const top = MARGIN.top + 14 * row;
+  const height = HEIGHT + 14 * row;
+  const plotH = height - top - MARGIN.bottom;
+  const xs = series.flatMap((s) => s.points.map(([x]) => x));
+  const xMax = niceMax(Math.max(1, ...xs));
+  const yMax = niceMax(Math.max(0, ...series.flatMap((s) => s.points.map(([, y]) => y))));
+  const px = (x: number) => MARGIN.left + (PLOT_W * Math.max(0, x)) / xMax;
+  const py = (y: number) => top + plotH - (plotH * y) / yMax;
+  const body: string[] = [];
+  if (options.band) {
+    const [from, to] = options.band;
+    body.push(
+      `<rect x="${px(from).toFixed(1)}" y="${top}" width="${Math.max(0, px(to) - px(from)).toFixed(1)}" height="${plotH}" fill="#f0f0f0"><title>measured</title></rect>`,
+    );
+  }
+  for (let i = 0; i <= 4; i++) {
+    const value = (yMax * i) / 4;
+    const y = top + plotH - (plotH * i) / 4;
+    body.push(
+      `<line x1="${MARGIN.left - 4}" y1="${y}" x2="${MARGIN.left + PLOT_W}" y2="${y}" stroke="#ddd"/>`,
+      `<text x="${MARGIN.left - 6}" y="${y + 4}" text-anchor="end">${shortNumber(value)}</text>`,
+    );
+    const x = MARGIN.left + (PLOT_W * i) / 4;
+    body.push(
+      `<line x1="${x}" y1="${top + plotH}" x2="${x}" y2="${top + plotH + 4}" stroke="#333"/>`,
+      `<text x="${x}" y="${top + plotH + 16}" text-anchor="middle">${shortNumber((xMax * i) / 4)}</text>`,
+    );
+  }
+  series.forEach((s, k) => {
+    const color = PALETTE[k % PALETTE.length] ?? '#000';
+    const dash = k >= PALETTE.length ? ' stroke-dasharray="6 3"' : '';
+    const points = s.points.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ');
+    body.push(
+      `<polyline fill="none" stroke="${color}" stroke-width="2"${dash} points="${points}"><title>${escapeXml(s.label)}</title></polyline>`,
+    );
+  });
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" role="img" font-family="sans-serif" font-size="11">`,
+    `<title>${escapeXml(title)}</title>`,
+    `<rect width="${WIDTH}" height="${height}" fill="#fff"/>`,
+    `<text x="${WIDTH / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold">${escapeXml(title)}</text>`,
+    ...body,
+    `<line x1="${MARGIN.left}" y1="${top + plotH}" x2="${MARGIN.left + PLOT_W}" y2="${top + plotH}" stroke="#333"/>`,
+    `<line x1="${MARGIN.left}" y1="${top}" x2="${MARGIN.left}" y2="${top + plotH}" stroke="#333"/>`,
+    `<text x="${MARGIN.left + PLOT_W / 2}" y="${height - 6}" text-anchor="middle">${escapeXml(xLabel)}</text>`,
+    `<text transform="translate(14 ${top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text>`,
+    ...legend,
+    '</svg>',
+  ].join('\n');
+}

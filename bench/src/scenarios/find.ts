@@ -1,4 +1,4 @@
-import type { HttpTarget } from '../http-target';
+import type { Answer, HttpTarget } from '../http-target';
 import { runEach, runTimed, type PhaseResult, type RequestSpec } from '../load';
 import type { Progress } from '../progress';
 
@@ -10,6 +10,10 @@ export interface TimedOptions {
   warmupS: number;
   durationS: number;
   progress: Progress;
+  /** Told when the measured part of the timed phase begins and ends. */
+  onMeasure?: (event: 'start' | 'end') => void;
+  /** Given every answer of the measured part. */
+  onAnswer?: (spec: RequestSpec, answer: Answer) => void;
 }
 
 /** `GET /stock/find/{id}` on random ids of `ids`, at fixed concurrency: the hot read path. */

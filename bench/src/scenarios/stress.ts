@@ -50,22 +50,23 @@ export function stressRequest(size: number, random: () => number = Math.random):
 
 /**
  * batch_init of `size` users, items and orders (ids "0" … size − 1, overwriting whatever had them),
- * then the mix for the duration.
+ * then the mix for the duration. `scenario` names the phase (`stress`, or `soak` for a soak).
  */
 export async function runStress(
   http: HttpTarget,
   size: number,
   options: TimedOptions,
+  scenario = 'stress',
 ): Promise<StressResult> {
   const { progress } = options;
   const { startingMoney, startingStock, itemPrice } = STRESS_DATA;
-  progress.log(`stress: batch_init of ${size} users, items and orders`);
+  progress.log(`${scenario}: batch_init of ${size} users, items and orders`);
   const users = await batchInit(http, `/payment/batch_init/${size}/${startingMoney}`);
   const items = await batchInit(http, `/stock/batch_init/${size}/${startingStock}/${itemPrice}`);
   const orders = await batchInit(http, `/orders/batch_init/${size}/${size}/${size}/${itemPrice}`);
-  progress.log(`stress: batch_init took ${users} s (users), ${items} s (items), ${orders} s (orders)`);
+  progress.log(`${scenario}: batch_init took ${users} s (users), ${items} s (items), ${orders} s (orders)`);
   const phase = await runTimed(http, {
-    scenario: 'stress',
+    scenario,
     target: 'shop',
     ...options,
     next: () => stressRequest(size),

@@ -6,6 +6,8 @@ import type { TargetMessage, TargetRole } from './protocol';
 export interface StartedTarget {
   readonly role: TargetRole;
   readonly url: string;
+  /** Its process, for the CPU and memory figures. */
+  readonly pid: number;
   /** Internal failures the embedded shop reported (always empty for the baselines). */
   readonly errors: string[];
   /** How many failures were reported in all, including those past the ones kept in `errors`. */
@@ -55,6 +57,7 @@ export function startTarget(role: TargetRole, options: { profileDir?: string } =
           resolve({
             role,
             url: message.url,
+            pid: child.pid ?? 0,
             errors,
             errorCount: () => errorCount,
             stop: () => stop(child, exited),
