@@ -11,11 +11,17 @@ describe('bench > args', () => {
       concurrency: 64,
       stressSize: 100_000,
       profile: false,
+      noBaselines: false,
       soakMinutes: undefined,
       flinkRest: 'http://127.0.0.1:8081',
       help: false,
     });
     expect(options.outDir).toMatch(/bench[/\\]results$/);
+  });
+
+  it('skips the baselines with --no-baselines', () => {
+    expect(parseArgs(['--no-baselines'])).toMatchObject({ noBaselines: true });
+    expect(() => parseArgs(['--no-baselines=yes'])).toThrow(UsageError);
   });
 
   it('shortens the phases and the stress data set with --quick, unless told otherwise', () => {
@@ -37,6 +43,7 @@ describe('bench > args', () => {
         '--out',
         '/tmp/x',
         '--profile',
+        '--no-baselines',
         '--flink-rest=http://localhost:9081',
       ]),
     ).toEqual({
@@ -48,6 +55,7 @@ describe('bench > args', () => {
       stressSize: 500,
       outDir: '/tmp/x',
       profile: true,
+      noBaselines: true,
       soakMinutes: undefined,
       flinkRest: 'http://localhost:9081',
       help: false,

@@ -19,6 +19,8 @@ export interface BenchOptions {
   outDir: string;
   /** CPU-profile the servers this run starts (`node --cpu-prof`), and summarise the profiles. */
   profile: boolean;
+  /** Skip the node-http and Express baselines (for sweeps that compare the shop with itself). */
+  noBaselines: boolean;
   /** Minutes of the stress mix, judged for flatness, instead of the scenarios; undefined for none. */
   soakMinutes: number | undefined;
   /** Flink's REST API (loopback only), asked for checkpoint figures when the shop is the stack. */
@@ -35,6 +37,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --concurrency N      requests in flight at once (default 64)
   --stress-size N      users, items and orders stress creates (default 100000, 10000 with --quick)
   --out DIR            where the JSON and HTML reports go (default bench/results)
+  --no-baselines       skip the bare Node and Express baselines (no ratios): for comparing shop settings
   --profile            CPU-profile the servers started here (node --cpu-prof) and print what costs most
   --soak MINUTES       run the stress mix for MINUTES (0.1 to 1440) and judge whether throughput and
                        every process's memory stay flat; instead of the baselines and the scenarios
@@ -96,13 +99,14 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     stressSize: integer(text('stress-size'), 'stress-size', quick ? 10_000 : 100_000, 10, 1_000_000),
     outDir: text('out') ?? DEFAULT_OUT,
     profile: given.has('profile'),
+    noBaselines: given.has('no-baselines'),
     soakMinutes: soak === undefined ? undefined : minutes(soak, 'soak', 0.1, 1440),
     flinkRest: loopbackUrl(text('flink-rest') ?? DEFAULT_FLINK_REST, 'flink-rest'),
     help: given.has('help'),
   };
 }
 
-const FLAGS = new Set(['quick', 'profile', 'help']);
+const FLAGS = new Set(['quick', 'profile', 'help', 'no-baselines']);
 const KNOWN = new Set([
   ...FLAGS,
   'url',

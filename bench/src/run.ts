@@ -78,7 +78,8 @@ export async function runBench(
   // The baselines first, each in a process of its own, with the very load `find` puts on the shop.
   // A soak has none: it compares the shop with itself over time.
   const baselines: PhaseResult[] = [];
-  for (const baseline of options.soakMinutes === undefined ? BASELINES : []) {
+  const baselinesToRun = options.soakMinutes === undefined && !options.noBaselines ? BASELINES : [];
+  for (const baseline of baselinesToRun) {
     const target = await startTarget(baseline.role, { profileDir });
     const http = new HttpTarget(target.url, options.concurrency);
     try {

@@ -4,8 +4,9 @@
 #   stack/bench/sweep.sh 'STATEFUN_CHECKPOINT_INTERVAL=100ms' 'STATEFUN_STATE_BACKEND=hashmap'
 # For every configuration it stops the whole stack, deletes its data (so every run starts alike, and a
 # change of state backend needs no migration), starts it with those variables, runs
-# `npm run bench -- --scenario stress --url …` (BENCH_ARGS, default `--duration 15 --stress-size 10000`)
-# and prints one table row from the JSON report. The stack is left running with the last configuration.
+# `npm run bench -- --scenario stress --url …` twice — a warm-up for the JVMs' compilers, then the one
+# measured (BENCH_ARGS, default `--duration 15 --stress-size 10000`) — and prints one table row from the
+# JSON report of the second. The stack is left running with the last configuration.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../bin/lib.sh
 source "$(dirname "$0")/../bin/lib.sh"
@@ -47,8 +48,11 @@ for config in "$@"; do
   read -r -a vars <<<"$config"
   env "${vars[@]}" STACK_DETACH=1 "$STACK_BIN/run.sh" >"$out/stack.log" 2>&1 \
     || { say "| $config | stack did not start (see $out/stack.log) |"; continue; }
-  npm run bench --silent -- --scenario stress --url "http://127.0.0.1:${PORT:-8000}" --out "$out" "${bench_args[@]}" \
-    >"$out/bench.log" 2>&1 || true
+  # A first, unmeasured run: freshly started JVMs spend most of a core compiling for a minute or so.
+  npm run bench --silent -- --scenario stress --no-baselines --url "http://127.0.0.1:${PORT:-8000}" \
+    --out "$out/warm-up" --duration 20 --stress-size 10000 >"$out/bench.log" 2>&1 || true
+  npm run bench --silent -- --scenario stress --no-baselines --url "http://127.0.0.1:${PORT:-8000}" --out "$out" \
+    "${bench_args[@]}" >>"$out/bench.log" 2>&1 || true
   report="$(ls -t "$out"/bench-*.json | head -1)"
   row "$report" "$config" "$(checkpoints)"
 done

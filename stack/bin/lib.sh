@@ -20,6 +20,8 @@ MODULE_YAML="${MODULE_YAML:-$REPO_ROOT/statefun/module.yaml}"
 MODULE_RENDERED="$CONF_OUT/module.yaml"         # MODULE_YAML with loopback addresses (render_module)
 CHECKPOINT_INTERVAL="${STATEFUN_CHECKPOINT_INTERVAL:-500ms}"
 CHECKPOINT_MIN_PAUSE="${STATEFUN_CHECKPOINT_MIN_PAUSE:-0ms}"
+# At most the Kafka egress's pool of transactional producers (5): more would fail the job.
+CONCURRENT_CHECKPOINTS="${STATEFUN_CONCURRENT_CHECKPOINTS:-1}"
 STATE_BACKEND="${STATEFUN_STATE_BACKEND:-rocksdb}"  # rocksdb (incremental) | hashmap
 BUFFER_TIMEOUT="${STATEFUN_BUFFER_TIMEOUT:-100ms}"
 MAX_BATCH="${STATEFUN_MAX_BATCH:-}"                 # overrides module.yaml's maxNumBatchRequests when set
@@ -152,7 +154,7 @@ wait_for() {
 
 # ---- config templates ---------------------------------------------------------------------------
 # render SRC DST: fill in ${STACK_DIR} ${MODULE_YAML} (the rendered module) ${CHECKPOINT_INTERVAL}
-# ${CHECKPOINT_MIN_PAUSE} ${STATE_BACKEND} ${BUFFER_TIMEOUT} ${PARALLELISM} ${REST_PORT} ${WEB_TMP}
+# ${CHECKPOINT_MIN_PAUSE} ${CONCURRENT_CHECKPOINTS} ${STATE_BACKEND} ${BUFFER_TIMEOUT} ${PARALLELISM} ${REST_PORT} ${WEB_TMP}
 # (placeholders that keep the templates valid YAML / properties).
 # Flink unpacks its web dashboard (.js files) into web.tmpdir: outside the repo, so that the repo's
 # ESLint (which does not read .gitignore) never sees them.
@@ -163,6 +165,7 @@ render() {
       -e "s#\${MODULE_YAML}#$MODULE_RENDERED#g" \
       -e "s#\${CHECKPOINT_INTERVAL}#$CHECKPOINT_INTERVAL#g" \
       -e "s#\${CHECKPOINT_MIN_PAUSE}#$CHECKPOINT_MIN_PAUSE#g" \
+      -e "s#\${CONCURRENT_CHECKPOINTS}#$CONCURRENT_CHECKPOINTS#g" \
       -e "s#\${STATE_BACKEND}#$STATE_BACKEND#g" \
       -e "s#\${BUFFER_TIMEOUT}#$BUFFER_TIMEOUT#g" \
       -e "s#\${PARALLELISM}#$STATEFUN_PARALLELISM#g" \
