@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type http from 'node:http';
-import { MemoryBroker } from '@shop/broker';
+import { MemoryBroker, type Broker } from '@shop/broker';
 import { EmbeddedRuntime, loadModule } from '@shop/embedded-runtime';
 import { createShopHandler } from '@shop/functions';
 import {
@@ -21,6 +21,11 @@ export interface EmbeddedShopOptions {
   replyTtlSeconds: number;
   /** Where replies to reads come from (default `fast`): the same in process, as there is no checkpoint. */
   readReplies?: ReadReplies;
+  /**
+   * Holds every reply this long before the gateway sees it (default 0): a slow shop on demand, so the
+   * late-reply path (202, then polling /replies/{id}) can be tried and tested without racing a timer.
+   */
+  replyDelayMs?: number;
   /** The HTTP ingress (POST /in/<namespace>/<type>/<id>); none when absent. */
   httpIngress?: HttpIngressConfig;
   onError?: (message: string, error: unknown) => void;
@@ -59,7 +64,7 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<R
       })
     : undefined;
   const gateway = createGateway({
-    broker,
+    broker: options.replyDelayMs ? withDelayedDeliveries(broker, options.replyDelayMs) : broker,
     store,
     replyTimeoutMs: options.replyTimeoutMs,
     readReplies: options.readReplies,
@@ -101,5 +106,19 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<R
       await runtime.stop();
       await broker.close();
     },
+  };
+}
+
+/** The same broker, except that a subscriber gets each record `delayMs` after it was published. */
+function withDelayedDeliveries(broker: Broker, delayMs: number): Broker {
+  return {
+    publish: (topic, key, value) => broker.publish(topic, key, value),
+    subscribe: (groupId, topics, handler) =>
+      broker.subscribe(groupId, topics, async (record) => {
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        await handler(record);
+      }),
+    check: () => broker.check(),
+    close: () => broker.close(),
   };
 }

@@ -86,8 +86,8 @@ describe('api > correlation id', () => {
 
 // Only the shop's own reply timeout keeps an ID in use after its answer, and it cannot be set from outside.
 if (externalShopUrl() === undefined) {
-  describe('api > correlation id > late (embedded shop with a 1 ms reply timeout)', () => {
-    const ctx = useShop({ replyTimeoutMs: 1 });
+  describe('api > correlation id > late (embedded shop: replies 25 ms slow, a 1 ms reply timeout)', () => {
+    const ctx = useShop({ replyTimeoutMs: 1, replyDelayMs: 25 });
 
     it('a late request is pollable under the chosen ID, which stays taken while its reply is kept', async () => {
       const { api } = ctx;
@@ -98,7 +98,7 @@ if (externalShopUrl() === undefined) {
       const checkout = () =>
         raw(api.url, 'post', `/orders/checkout/${order}`, undefined, { 'X-Correlation-ID': chosen });
 
-      // A checkout takes several hops between functions: always later than 1 ms.
+      // Replies reach the gateway 25 ms after they are sent: always later than the 1 ms timeout.
       const late = toAnswer(await checkout());
       expect({ status: late.status, body: late.body }).toEqual({
         status: 202,

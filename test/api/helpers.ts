@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
 import request, { type Response } from 'supertest';
-import { shopUnderTest, type ShopUnderTest } from '../support/shop-under-test';
+import { shopUnderTest, type ShopOptions, type ShopUnderTest } from '../support/shop-under-test';
 
 /** What the shop finally answered to one request: its status, JSON body and headers. */
 export interface Answer {
@@ -243,7 +243,7 @@ export const sum = (values: readonly number[]): number => values.reduce((a, b) =
  * Starts the shop under test before the file's tests and stops it after them; the returned handle's
  * `api` and `shop` are usable inside tests and hooks.
  */
-export function useShop(options: { replyTimeoutMs?: number } = {}): {
+export function useShop(options: ShopOptions = {}): {
   readonly api: ShopClient;
   readonly shop: ShopUnderTest;
 } {

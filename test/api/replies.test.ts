@@ -52,12 +52,12 @@ async function pollReply(api: ShopClient, id: string): Promise<Answer> {
   throw new Error(`no reply at /replies/${id} after ${POLLS} polls`);
 }
 
-// A reply can be made late only by the shop's own timeout, which cannot be set from outside: against
+// A reply can be made late only by the shop's own timeout and speed, which cannot be set from outside: against
 // SHOP_URL there is no honest way to force one, so these run only on an embedded shop of their own.
 if (externalShopUrl() === undefined) {
-  describe('api > replies > late (embedded shop with a 1 ms reply timeout)', () => {
+  describe('api > replies > late (embedded shop: replies 25 ms slow, a 1 ms reply timeout)', () => {
     // The helpers follow every 202 to its reply, so the setup works at this timeout too.
-    const ctx = useShop({ replyTimeoutMs: 1 });
+    const ctx = useShop({ replyTimeoutMs: 1, replyDelayMs: 25 });
 
     it('a late checkout answers 202; its reply is the paid order, and the order was charged once', async () => {
       const { api } = ctx;

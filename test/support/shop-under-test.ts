@@ -23,7 +23,13 @@ export function externalShopUrl(): string | undefined {
  * An embedded shop's internal failures (a function that throws, a dropped egress) are not visible
  * over HTTP, so close() reports them by rejecting.
  */
-export async function shopUnderTest(options: { replyTimeoutMs?: number } = {}): Promise<ShopUnderTest> {
+/** How an embedded shop under test is made slow: a reply timeout, and replies held back before the gateway sees them. */
+export interface ShopOptions {
+  replyTimeoutMs?: number;
+  replyDelayMs?: number;
+}
+
+export async function shopUnderTest(options: ShopOptions = {}): Promise<ShopUnderTest> {
   const external = externalShopUrl();
   if (external !== undefined) {
     return { url: external, exclusive: false, close: () => Promise.resolve() };
@@ -33,6 +39,7 @@ export async function shopUnderTest(options: { replyTimeoutMs?: number } = {}): 
     port: 0,
     host: '127.0.0.1',
     replyTimeoutMs: options.replyTimeoutMs ?? 10_000,
+    replyDelayMs: options.replyDelayMs,
     replyTtlSeconds: 600,
     onError: (message, error) =>
       failures.push(error === undefined ? message : `${message}: ${String(error)}`),
