@@ -12,10 +12,15 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 GATEWAY_URL="http://127.0.0.1:${PORT:-8000}"
+# Two replicas, whatever the stack's default: the tests route replies between them and kill one.
+original_replicas="${GATEWAY_REPLICAS:-1}"
+export GATEWAY_REPLICAS="${E2E_GATEWAY_REPLICAS:-2}"
 read_replies() { curl -fsS "$GATEWAY_URL/" | sed -n 's/.*"read_replies":"\([a-z]*\)".*/\1/p'; }
+ours=0 # whether the running gateway was started here, with GATEWAY_REPLICAS
 gateway_in_mode() { # MODE: restart the gateway with READ_REPLIES=MODE unless it runs so already
-  [[ "$(read_replies)" == "$1" ]] && return 0
+  ((ours)) && [[ "$(read_replies)" == "$1" ]] && return 0
   "$STACK_BIN/stop.sh" gateway >/dev/null
+  ours=1
   READ_REPLIES="$1" "$STACK_BIN/gateway.sh"
 }
 
@@ -23,13 +28,15 @@ started=0
 if ! curl -fsS "$GATEWAY_URL/healthz" >/dev/null 2>&1; then
   STACK_DETACH=1 "$STACK_BIN/run.sh"
   started=1
+  ours=1
 fi
 original="$(read_replies)"
 finish() {
   if ((started)); then
     "$STACK_BIN/stop.sh" >/dev/null || true
   elif [[ -n "$original" ]]; then
-    gateway_in_mode "$original" >/dev/null || true
+    ours=0
+    GATEWAY_REPLICAS="$original_replicas" gateway_in_mode "$original" >/dev/null || true
   fi
 }
 trap finish EXIT

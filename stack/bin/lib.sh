@@ -23,9 +23,9 @@ CHECKPOINT_MIN_PAUSE="${STATEFUN_CHECKPOINT_MIN_PAUSE:-0ms}"
 # At most the Kafka egress's pool of transactional producers (5): more would fail the job.
 CONCURRENT_CHECKPOINTS="${STATEFUN_CONCURRENT_CHECKPOINTS:-1}"
 STATE_BACKEND="${STATEFUN_STATE_BACKEND:-rocksdb}"  # rocksdb (incremental) | hashmap
-BUFFER_TIMEOUT="${STATEFUN_BUFFER_TIMEOUT:-100ms}"
+BUFFER_TIMEOUT="${STATEFUN_BUFFER_TIMEOUT:-5ms}"
 MAX_BATCH="${STATEFUN_MAX_BATCH:-}"                 # overrides module.yaml's maxNumBatchRequests when set
-STATEFUN_PARALLELISM="${STATEFUN_PARALLELISM:-2}"
+STATEFUN_PARALLELISM="${STATEFUN_PARALLELISM:-1}"
 STATEFUN_JOB_NAME="statefun-shop"
 
 mkdir -p "$LOG_DIR" "$RUN_DIR" "$DATA_DIR" "$CONF_OUT"
