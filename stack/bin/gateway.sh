@@ -4,7 +4,7 @@
 # on HTTP_INGRESS_PORT (default 5555). Detached with a pid file; the primary replaces a replica that dies.
 # Log .stack/logs/gateway.log. Needs the build (functions.sh runs it).
 # One replica by default: with two JVMs and Kafka on a couple of cores, a second replica costs more CPU
-# than it brings (stack/README.md has the figures). GATEWAY_REPLICAS=2 shows replies routed between
+# than it brings (the root README's "Speed of the real stack" has the figures). GATEWAY_REPLICAS=2 shows replies routed between
 # replicas, and the e2e tests run that way.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh

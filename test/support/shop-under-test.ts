@@ -17,18 +17,18 @@ export function externalShopUrl(): string | undefined {
   return url ? url.replace(/\/+$/, '') : undefined;
 }
 
-/**
- * The shop under test: the one at SHOP_URL when that is set (closing it does nothing), or else a
- * whole embedded shop started in this process on 127.0.0.1 and an ephemeral port, stopped by close().
- * An embedded shop's internal failures (a function that throws, a dropped egress) are not visible
- * over HTTP, so close() reports them by rejecting.
- */
 /** How an embedded shop under test is made slow: a reply timeout, and replies held back before the gateway sees them. */
 export interface ShopOptions {
   replyTimeoutMs?: number;
   replyDelayMs?: number;
 }
 
+/**
+ * The shop under test: the one at SHOP_URL when that is set (closing it does nothing), or else a
+ * whole embedded shop started in this process on 127.0.0.1 and an ephemeral port, stopped by close().
+ * An embedded shop's internal failures (a function that throws, a dropped egress) are not visible
+ * over HTTP, so close() reports them by rejecting.
+ */
 export async function shopUnderTest(options: ShopOptions = {}): Promise<ShopUnderTest> {
   const external = externalShopUrl();
   if (external !== undefined) {
