@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import type http from 'node:http';
 import { MemoryBroker, type Broker } from '@shop/broker';
 import { EmbeddedRuntime, loadModule } from '@shop/embedded-runtime';
 import { createShopHandler } from '@shop/functions';
@@ -7,6 +6,7 @@ import {
   MemoryCorrelationStore,
   createGateway,
   httpIngressRoutes,
+  listenHttp,
   listenHttpIngress,
   type HttpIngressConfig,
   type HttpIngressServer,
@@ -75,13 +75,7 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<R
   });
   await runtime.start();
   await gateway.start();
-  const server: http.Server = await new Promise((resolve, reject) => {
-    const s = gateway.app.listen(options.port, options.host, (error?: Error) =>
-      error ? reject(error) : resolve(s),
-    );
-  });
-  // Keep-alive sockets idle past the default 5 s confuse load generators that reuse them.
-  server.keepAliveTimeout = 65_000;
+  const server = await listenHttp(gateway.app, options.port, options.host);
   const { port } = server.address() as AddressInfo;
   const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   const url = `http://${host}:${port}`;

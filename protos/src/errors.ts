@@ -23,6 +23,14 @@ export const ErrorCodes = {
   CHECKOUT_IN_PROGRESS: { code: 'SHOP_ERR_CHECKOUT_IN_PROGRESS', status: 409, retriable: true },
   LIMIT_EXCEEDED: { code: 'SHOP_ERR_LIMIT_EXCEEDED', status: 409, retriable: false },
   CORRELATION_ID_IN_USE: { code: 'SHOP_ERR_CORRELATION_ID_IN_USE', status: 409, retriable: false },
+  IDEMPOTENT_REQUEST_IN_PROGRESS: {
+    code: 'SHOP_ERR_IDEMPOTENT_REQUEST_IN_PROGRESS',
+    status: 409,
+    retriable: true,
+  },
+  IDEMPOTENCY_KEY_REUSED: { code: 'SHOP_ERR_IDEMPOTENCY_KEY_REUSED', status: 422, retriable: false },
+  URI_TOO_LONG: { code: 'SHOP_ERR_URI_TOO_LONG', status: 414, retriable: false },
+  HEADERS_TOO_LARGE: { code: 'SHOP_ERR_HEADERS_TOO_LARGE', status: 431, retriable: false },
   UNAVAILABLE: { code: 'SHOP_ERR_UNAVAILABLE', status: 503, retriable: true },
 } as const;
 

@@ -181,25 +181,23 @@ describe('api > errors', () => {
       ['get', '/nope'],
       ['get', '/users'],
       ['post', '/users/create/extra'],
-      ['get', '/users/create'],
-      ['put', '/users/create'],
-      ['delete', '/users/find/{U}'],
-      ['post', '/users/remove/{U}'],
+      ['post', '/users/create/'],
+      ['post', '/USERS/create'],
+      ['post', '/users/Create'],
+      ['post', '/users/credit/add/{U}/1/'],
+      ['post', '/USERS/credit/add/{U}/1'],
       ['get', '/users/find'],
       ['get', '/users/find/'],
       ['post', '/users/credit/add/{U}'],
       ['post', '/users/credit/add/{U}/5/5'],
       ['post', '/payment/pay/{U}'],
-      ['patch', '/payment/add_funds/{U}/5'],
-      ['get', '/payment/cancel/{U}/{P}'],
       ['post', '/stock/item/create'],
-      ['get', '/stock/subtract/{I}/1'],
       ['post', '/orders/addItem/{O}/{I}/1/1'],
       ['post', '/orders/addItem/{O}'],
-      ['get', '/orders/checkout/{O}'],
       ['delete', '/orders/removeItem/{O}'],
       ['post', '/orders/batch_init/1/1/1'],
       ['get', '/replies'],
+      ['get', '/openapi.json/'],
     ];
     it.each(routes)('%s %s', async (method, template) => {
       const { api } = ctx;
@@ -207,6 +205,37 @@ describe('api > errors', () => {
       const answer = await api.call(method, path);
       expectError(answer, 404, 'SHOP_ERR_ROUTE_NOT_FOUND');
       expect(answer.body.error).toContain(path);
+      expect(await state(api, f)).toEqual(before);
+    });
+  });
+
+  describe('a known path with another method is 405 with Allow, and changes nothing', () => {
+    const routes: [Method, string, string][] = [
+      ['get', '/users/create', 'POST, OPTIONS'],
+      ['put', '/users/create', 'POST, OPTIONS'],
+      ['delete', '/users/find/{U}', 'GET, HEAD, OPTIONS'],
+      ['post', '/users/remove/{U}', 'DELETE, OPTIONS'],
+      ['patch', '/payment/add_funds/{U}/5', 'POST, OPTIONS'],
+      ['get', '/payment/cancel/{U}/{P}', 'POST, OPTIONS'],
+      ['get', '/stock/subtract/{I}/1', 'POST, OPTIONS'],
+      ['get', '/orders/checkout/{O}', 'POST, OPTIONS'],
+      ['post', '/openapi.json', 'GET, HEAD, OPTIONS'],
+    ];
+    it.each(routes)('%s %s', async (method, template, allow) => {
+      const { api } = ctx;
+      const path = fill(template, '');
+      const answer = await api.call(method, path);
+      expectError(answer, 405, 'SHOP_ERR_METHOD_NOT_ALLOWED');
+      expect(answer.headers.allow).toBe(allow);
+      expect(await state(api, f)).toEqual(before);
+    });
+
+    it('OPTIONS answers 204 with what the path allows, and changes nothing', async () => {
+      const { api } = ctx;
+      const answer = await api.call('options', fill('/users/credit/add/{U}/5', ''));
+      expect(answer.status).toBe(204);
+      expect(answer.headers.allow).toBe('POST, OPTIONS');
+      expect(answer.body).toEqual({});
       expect(await state(api, f)).toEqual(before);
     });
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
 import request, { type Response } from 'supertest';
+import { conformanceOf } from '../support/openapi-conformance';
 import { shopUnderTest, type ShopOptions, type ShopUnderTest } from '../support/shop-under-test';
 
 /** What the shop finally answered to one request: its status, JSON body and headers. */
@@ -10,7 +11,7 @@ export interface Answer {
   headers: Record<string, string | undefined>;
 }
 
-export type Method = 'get' | 'post' | 'delete' | 'put' | 'patch';
+export type Method = 'get' | 'post' | 'delete' | 'put' | 'patch' | 'options' | 'head';
 
 /** An order as `GET /orders/find` shows it. */
 export interface OrderView {
@@ -42,16 +43,24 @@ export function toAnswer(res: Response): Answer {
   };
 }
 
-/** Sends one request as it is, without following a 202; over `connections` when given (keep-alive). */
-export function raw(
+/**
+ * Sends one request as it is, without following a 202; over `connections` when given (keep-alive).
+ * Every answer is checked against the shop's own /openapi.json: one that the description does not
+ * allow fails the test that received it.
+ */
+export async function raw(
   url: string,
   method: Method,
   path: string,
   connections?: Agent,
   headers: Record<string, string> = {},
 ): Promise<Response> {
+  const conformance = await conformanceOf(url);
   const test = request(url)[method](path).set(headers);
-  return connections ? test.agent(connections) : test;
+  const res = await (connections ? test.agent(connections) : test);
+  const problem = conformance.problem(method, path, res.status, res.get('content-type'), res.body);
+  if (problem) throw new Error(`the answer does not conform to /openapi.json: ${problem}`);
+  return res;
 }
 
 /**

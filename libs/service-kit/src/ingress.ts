@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { Codec, Envelope, IngressTopic, Variant } from '@shop/protos';
+import type { Codec, IngressTopic } from '@shop/protos';
 
 /** One command for one entity: the topic of its domain, the entity id as key, and the envelope to send. */
 export interface IngressCommand<C extends { correlation_id: string }> {
@@ -19,21 +19,4 @@ export interface IngressCommand<C extends { correlation_id: string }> {
  */
 export interface Ingress {
   dispatch<C extends { correlation_id: string }>(res: Response, command: IngressCommand<C>): Promise<void>;
-}
-
-/** `(res, entityId, command)` for one domain's topic and command envelope: what a route calls. */
-export function commandSender<M>(
-  ingress: Ingress,
-  topic: IngressTopic,
-  codec: Codec<Envelope<'command', M>>,
-) {
-  return (res: Response, key: string, command: Variant<M>): Promise<void> =>
-    ingress.dispatch(res, {
-      topic,
-      key,
-      codec,
-      // Entity commands carry the flag; the batch envelope has no such field, and encoding drops it.
-      build: (correlation_id, fast_read_reply) =>
-        ({ correlation_id, fast_read_reply, command }) as Envelope<'command', M>,
-    });
 }

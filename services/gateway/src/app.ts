@@ -1,13 +1,21 @@
 import express, { type Express, type Router } from 'express';
-import { validate as isUuid } from 'uuid';
-import { ErrorCodes, ReplyCodec, ReplyTopics } from '@shop/protos';
+import { ErrorCodes, ReplyTopics } from '@shop/protos';
 import type { Broker, Subscription } from '@shop/broker';
-import { ShopError, replyToHttp, type ReadReplies } from '@shop/service-kit';
+import {
+  openApiDocument,
+  operationsRouter,
+  type OpenApiDocument,
+  type Operation,
+  type ReadReplies,
+} from '@shop/service-kit';
+import { docsAssets, docsOperations } from './api/docs-operations';
+import { gatewayOperations } from './api/gateway-operations';
 import type { CorrelationStore } from './correlation/correlation-store';
-import { DOMAINS, domainRoutes, type Domain } from './domains';
+import { DOMAINS, DOMAIN_TAGS, domainOperations, type Domain } from './domains';
 import { GatewayIngress } from './gateway-ingress';
+import { urlLengthLimit } from './http-server';
 import { jsonErrors } from './json-errors';
-import { checkReadiness, notReadyMessage, type ReadinessCheck } from './readiness';
+import type { ReadinessCheck } from './readiness';
 
 export interface GatewayOptions {
   broker: Broker;
@@ -24,6 +32,8 @@ export interface GatewayOptions {
   onError?: (error: unknown) => void;
   /** More routes on the REST port, after the API's own (the HTTP ingress, when it shares the port). */
   routes?: readonly Router[];
+  /** More operations, described in /openapi.json and routed like the API's own. */
+  operations?: readonly Operation[];
   /** The domain services this process runs (default all): the others answer 404. */
   domains?: readonly Domain[];
   /**
@@ -44,6 +54,9 @@ export interface GatewayOptions {
 
 export interface Gateway {
   readonly app: Express;
+  /** Every operation this gateway routes, as described at /openapi.json. */
+  readonly operations: readonly Operation[];
+  readonly openApi: OpenApiDocument;
   /** Starts consuming the egress topic; replies are routed through the correlation store. */
   start(): Promise<void>;
   /** From now on /readyz answers 503, so that load balancers stop sending before the server closes. */
@@ -54,65 +67,47 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const { broker, store } = options;
   const readReplies = options.readReplies ?? 'fast';
+  const domains = options.domains ?? DOMAINS;
   const ingress = new GatewayIngress(broker, store, options.replyTimeoutMs, readReplies);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
 
-  app.get('/', (_req, res) => {
-    res.json({
-      name: 'statefun-shop',
-      version: options.version,
-      mode: options.mode,
-      read_replies: readReplies,
-    });
-  });
-  // Liveness: the process serves HTTP. It checks nothing else, so that an outage of Kafka or Redis takes
-  // replicas out of rotation (readiness) instead of restarting all of them at once.
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  const readinessChecks = options.readiness ?? {
-    broker: () => broker.check(),
-    correlation_store: () => store.check(),
-  };
   let draining = false;
-  app.get('/readyz', async (_req, res) => {
-    const readiness = draining
-      ? { ready: false, checks: { gateway: 'shutting down' } }
-      : await checkReadiness(readinessChecks, options.readinessTimeoutMs ?? 2_500);
-    if (readiness.ready) {
-      res.json({ status: 'ready', checks: readiness.checks });
-      return;
-    }
-    res.status(ErrorCodes.UNAVAILABLE.status).json({
-      error: notReadyMessage(readiness),
-      code: ErrorCodes.UNAVAILABLE.code,
-      checks: readiness.checks,
-    });
-  });
-  for (const routes of domainRoutes(options.domains ?? DOMAINS, ingress)) app.use(routes);
-
-  app.get('/replies/:correlation_id', async (req, res) => {
-    const id = req.params.correlation_id;
-    if (!isUuid(id)) throw new ShopError('BAD_REQUEST', `correlation_id must be a UUID, got "${id}"`);
-    const found = await store.poll(id.toLowerCase());
-    if (!found)
-      throw new ShopError('REPLY_NOT_FOUND', `no request ${id} is known here, or its reply expired`);
-    if (found.status === 'pending') {
-      res.status(202).json({ correlation_id: id, status: 'pending' });
-      return;
-    }
-    if (found.status === 'lost') {
-      throw new ShopError(
-        'REQUEST_LOST',
-        `request ${id} was never sent: the gateway replica holding it stopped first; send it again`,
-      );
-    }
-    const answer = replyToHttp(ReplyCodec.decode(found.reply));
-    res.status(answer.status).json(answer.body);
+  const operations: Operation[] = [
+    ...gatewayOperations({
+      store,
+      readReplies,
+      mode: options.mode,
+      version: options.version,
+      readiness: options.readiness ?? {
+        broker: () => broker.check(),
+        correlation_store: () => store.check(),
+      },
+      readinessTimeoutMs: options.readinessTimeoutMs ?? 2_500,
+      draining: () => draining,
+    }),
+    ...docsOperations(() => openApi),
+    ...domainOperations(domains, ingress),
+    ...(options.operations ?? []),
+  ];
+  const openApi = openApiDocument(operations, {
+    title: 'statefun-shop',
+    version: options.version,
+    description:
+      "The shop's REST API. Every call becomes one command to one entity's function; the answer is its reply, " +
+      'or 202 with where to poll when the reply is late.',
+    tags: [
+      { name: 'gateway', description: 'The front door: about, health, late replies, this description' },
+      ...DOMAINS.filter((domain) => domains.includes(domain)).map((domain) => DOMAIN_TAGS[domain]),
+    ],
   });
 
+  app.use(urlLengthLimit());
+  app.use(operationsRouter(operations));
+  app.use(docsAssets());
   for (const routes of options.routes ?? []) app.use(routes);
 
   app.use((req, res) => {
@@ -126,6 +121,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   let subscription: Subscription | undefined;
   return {
     app,
+    operations,
+    openApi,
     async start() {
       const maxAge = options.replyMaxAgeMs ?? Infinity;
       const now = options.now ?? Date.now;

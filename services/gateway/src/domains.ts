@@ -1,25 +1,31 @@
-import type { Router } from 'express';
-import type { Ingress } from '@shop/service-kit';
-import { ordersRoutes } from '@shop/orders-service';
-import { paymentsRoutes } from '@shop/payments-service';
-import { stockRoutes } from '@shop/stock-service';
-import { usersRoutes } from '@shop/users-service';
+import type { Ingress, Operation } from '@shop/service-kit';
+import { ordersApi } from '@shop/orders-service';
+import { paymentsApi } from '@shop/payments-service';
+import { stockApi } from '@shop/stock-service';
+import { usersApi } from '@shop/users-service';
 
 /** The REST domains, each a service of its own: its routes turn calls into its ingress messages. */
 export const DOMAINS = ['users', 'payments', 'stock', 'orders'] as const;
 export type Domain = (typeof DOMAINS)[number];
 
-const ROUTES: Record<Domain, (ingress: Ingress) => Router> = {
-  users: usersRoutes,
-  payments: paymentsRoutes,
-  stock: stockRoutes,
-  orders: ordersRoutes,
+const APIS: Record<Domain, (ingress: Ingress) => Operation[]> = {
+  users: usersApi,
+  payments: paymentsApi,
+  stock: stockApi,
+  orders: ordersApi,
 };
 
-/** The routers of `domains`, in the API's order. */
-export function domainRoutes(domains: readonly Domain[], ingress: Ingress): Router[] {
-  return DOMAINS.filter((domain) => domains.includes(domain)).map((domain) => ROUTES[domain](ingress));
+/** The operations of `domains`, in the API's order. */
+export function domainOperations(domains: readonly Domain[], ingress: Ingress): Operation[] {
+  return DOMAINS.filter((domain) => domains.includes(domain)).flatMap((domain) => APIS[domain](ingress));
 }
+
+export const DOMAIN_TAGS: Record<Domain, { name: string; description: string }> = {
+  users: { name: 'users', description: 'Users and their credit' },
+  payments: { name: 'payment', description: 'The same users, as payment accounts' },
+  stock: { name: 'stock', description: 'Items: stock and price' },
+  orders: { name: 'orders', description: 'Orders, and checkout: a saga across order, items and user' },
+};
 
 /**
  * SHOP_DOMAINS: which domain services this process runs, comma-separated (default: all). A deployment

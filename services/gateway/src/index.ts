@@ -8,3 +8,4 @@ export * from './http-ingress/config';
 export * from './http-ingress/http-ingress';
 export * from './http-ingress/message';
 export * from './http-ingress/server';
+export * from './http-server';

@@ -1,4 +1,3 @@
-import type http from 'node:http';
 import pino from 'pino';
 import { KafkaBroker } from '@shop/broker';
 import { version } from '../package.json';
@@ -7,6 +6,7 @@ import type { GatewayConfig } from './config';
 import { RedisCorrelationStore } from './correlation/redis-correlation-store';
 import { httpIngressRoutes } from './http-ingress/http-ingress';
 import { listenHttpIngress, type HttpIngressServer } from './http-ingress/server';
+import { listenHttp } from './http-server';
 
 /** One gateway replica on the real engines: commands to Kafka, replies from Kafka, correlation in Redis. */
 export async function startReplica(config: GatewayConfig): Promise<{ close(): Promise<void> }> {
@@ -46,12 +46,7 @@ export async function startReplica(config: GatewayConfig): Promise<{ close(): Pr
   const ingress: HttpIngressServer | undefined = config.httpIngress.sharesRestPort
     ? undefined
     : await listenHttpIngress(ingressRoutes, config.httpIngress);
-  const server: http.Server = await new Promise((resolve, reject) => {
-    const s = gateway.app.listen(config.port, config.host, (error?: Error) =>
-      error ? reject(error) : resolve(s),
-    );
-  });
-  server.keepAliveTimeout = 65_000;
+  const server = await listenHttp(gateway.app, config.port, config.host);
   log.info(
     { port: config.port, httpIngressPort: config.httpIngress.port, domains: config.domains },
     'gateway replica ready',

@@ -1,1 +1,1 @@
-export { ordersRoutes } from './orders-routes';
+export * from './orders-api';

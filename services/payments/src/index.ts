@@ -1,1 +1,1 @@
-export { paymentsRoutes } from './payments-routes';
+export * from './payments-api';

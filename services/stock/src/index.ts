@@ -1,1 +1,1 @@
-export { stockRoutes } from './stock-routes';
+export * from './stock-api';

@@ -1,1 +1,1 @@
-export { usersRoutes } from './users-routes';
+export * from './users-api';

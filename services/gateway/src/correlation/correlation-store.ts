@@ -24,9 +24,15 @@ export interface CorrelationStore {
   /**
    * Records that this replica waits for `id`; resolves once the record is durable enough to route to.
    * Undefined when `id` is already in use (parked, or its reply still kept): a client-chosen ID must
-   * name one request only, or a poll could return another request's reply.
+   * name one request only, or a poll could return another request's reply. `request` is kept beside
+   * the record, as long as the reply.
    */
-  park(id: string, timeoutMs: number): Promise<Parked | undefined>;
+  park(id: string, timeoutMs: number, request?: string): Promise<Parked | undefined>;
+  /**
+   * What `request` the ID was parked with (an Idempotency-Key's fingerprint of the request), for as long
+   * as the ID is in use; undefined when none was given or the ID is free.
+   */
+  requestOf(id: string): Promise<string | undefined>;
   /** A reply consumed from the egress topic by this replica. */
   deliver(id: string, reply: Uint8Array): Promise<void>;
   /** The reply if it exists, `pending` while still awaited, undefined when unknown or expired. */

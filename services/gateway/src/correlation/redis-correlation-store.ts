@@ -52,7 +52,7 @@ export class RedisCorrelationStore implements CorrelationStore {
         : redis;
     this.commands = create();
     // Defined as commands, so ioredis sends each script once and then only its hash (EVALSHA).
-    this.commands.defineCommand('shopClaim', { numberOfKeys: 2, lua: CLAIM_SCRIPT });
+    this.commands.defineCommand('shopClaim', { numberOfKeys: 3, lua: CLAIM_SCRIPT });
     this.commands.defineCommand('shopPoll', { numberOfKeys: 2, lua: POLL_SCRIPT });
     this.scripts = this.commands as unknown as Scripts;
     this.subscriber = create();
@@ -90,14 +90,16 @@ export class RedisCorrelationStore implements CorrelationStore {
     this.heartbeat.unref();
   }
 
-  async park(id: string, timeoutMs: number): Promise<Parked | undefined> {
+  async park(id: string, timeoutMs: number, request?: string): Promise<Parked | undefined> {
     const corrKey = this.corrKey(id);
     const claimed = await this.scripts.shopClaim(
       corrKey,
       this.replyKey(id),
+      this.requestKey(id),
       this.replicaId,
       this.ttlMs,
       LOST,
+      request ?? '',
     );
     if (claimed !== 1) return undefined;
     const reply = this.waiters.add(id, timeoutMs, async () => {
@@ -115,8 +117,13 @@ export class RedisCorrelationStore implements CorrelationStore {
     const bytes = Buffer.from(reply.buffer, reply.byteOffset, reply.byteLength);
     // Stored before anyone is answered: a client whose connection drops even as its answer is written
     // still finds it by polling, instead of sending the request again.
+    // The request an Idempotency-Key was used for is kept as long as its reply, to tell a retry from misuse.
     const [record] = await exec(
-      this.commands.pipeline().get(this.corrKey(id)).set(this.replyKey(id), bytes, 'PX', this.ttlMs),
+      this.commands
+        .pipeline()
+        .get(this.corrKey(id))
+        .set(this.replyKey(id), bytes, 'PX', this.ttlMs)
+        .pexpire(this.requestKey(id), this.ttlMs),
     );
     if (this.waiters.resolve(id, reply)) return;
     const owner = typeof record === 'string' ? ownerOf(record) : undefined;
@@ -124,6 +131,10 @@ export class RedisCorrelationStore implements CorrelationStore {
     if (owner !== undefined && owner !== this.replicaId) {
       await this.commands.publish(this.channel(owner), frame(id, bytes));
     }
+  }
+
+  async requestOf(id: string): Promise<string | undefined> {
+    return (await this.commands.get(this.requestKey(id))) ?? undefined;
   }
 
   async poll(id: string): Promise<PollResult> {
@@ -182,6 +193,10 @@ export class RedisCorrelationStore implements CorrelationStore {
     return `${this.prefix}corr:${id}`;
   }
 
+  private requestKey(id: string): string {
+    return `${this.prefix}request:${id}`;
+  }
+
   private replyKey(id: string): string {
     return `${this.prefix}reply:${id}`;
   }
@@ -201,7 +216,15 @@ const HEARTBEAT_TTL_MS = 5_000;
 
 /** The scripts below, as `defineCommand` adds them to the client. */
 interface Scripts {
-  shopClaim(record: string, reply: string, replica: string, ttlMs: number, lost: string): Promise<number>;
+  shopClaim(
+    record: string,
+    reply: string,
+    request: string,
+    replica: string,
+    ttlMs: number,
+    lost: string,
+    requestValue: string,
+  ): Promise<number>;
   shopPollBuffer(
     reply: string,
     record: string,
@@ -219,14 +242,17 @@ function ownerOf(record: string): string | undefined {
 
 /**
  * Claims a correlation ID for this replica unless it is in use: parked anywhere, or its reply still kept.
- * One script, so that two replicas given the same client-chosen ID cannot both claim it.
- * KEYS: record, reply. ARGV: replica, ttl in ms, the lost marker. Returns 1 when claimed.
+ * One script, so that two replicas given the same client-chosen ID cannot both claim it, and so that
+ * the request it is claimed for is recorded with the claim.
+ * KEYS: record, reply, request. ARGV: replica, ttl in ms, the lost marker, the request ('' for none).
+ * Returns 1 when claimed.
  */
 const CLAIM_SCRIPT = `
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 local record = redis.call('GET', KEYS[1])
 if record and record ~= ARGV[3] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if ARGV[4] == '' then redis.call('DEL', KEYS[3]) else redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[2]) end
 return 1`;
 
 /**

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Router } from 'express';
 import { ErrorCodes } from '@shop/protos';
 import type { HttpIngressConfig } from './config';
+import { answerClientErrorsAsJson, urlLengthLimit } from '../http-server';
 
 /** The HTTP ingress on a listener of its own. */
 export interface HttpIngressServer {
@@ -23,6 +24,9 @@ export async function listenHttpIngress(
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
+  app.use(urlLengthLimit());
   app.use(routes);
   app.use((req, res) => {
     res.status(ErrorCodes.ROUTE_NOT_FOUND.status).json({
@@ -33,6 +37,7 @@ export async function listenHttpIngress(
   const server = config.tls
     ? https.createServer({ cert: config.tls.cert, key: config.tls.key }, app)
     : http.createServer(app);
+  answerClientErrorsAsJson(server);
   // Keep-alive sockets idle past the default 5 s confuse clients that reuse them (as on the REST port).
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

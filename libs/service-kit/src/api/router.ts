@@ -1,0 +1,57 @@
+import { Router, type Request, type Response } from 'express';
+import { ErrorCodes } from '@shop/protos';
+import type { Operation } from './operation';
+
+/** A path template as the regular expression that matches it: `{name}` is one non-empty segment. */
+export function templateRegExp(template: string): RegExp {
+  const source = template
+    .split(/(\{[^}]+\})/)
+    .map((part) => (part.startsWith('{') ? '([^/]+)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`);
+}
+
+/** `/users/find/{user_id}` as Express writes it: `/users/find/:user_id`. */
+export const expressPath = (template: string): string => template.replace(/\{([^}]+)\}/g, ':$1');
+
+/** The methods a request path is routed for, in upper case; HEAD comes with GET. Empty: unknown path. */
+function allowedMethods(operations: readonly Operation[]): (path: string) => Set<string> {
+  const templates = operations.map((op) => ({ matches: templateRegExp(op.path), method: op.method }));
+  return (path) => {
+    const methods = new Set<string>();
+    for (const t of templates) {
+      if (!t.matches.test(path)) continue;
+      methods.add(t.method.toUpperCase());
+      if (t.method === 'get') methods.add('HEAD');
+    }
+    return methods;
+  };
+}
+
+/**
+ * The operations as one Express router: paths are case-sensitive and a trailing slash is another path
+ * (so 404). A known path asked with another method answers 405 with `Allow`; OPTIONS answers 204 with it.
+ */
+export function operationsRouter(operations: readonly Operation[]): Router {
+  const router = Router({ caseSensitive: true, strict: true });
+  const allowedFor = allowedMethods(operations);
+  router.use((req: Request, res: Response, next) => {
+    const methods = allowedFor(req.path);
+    if (methods.size === 0 || methods.has(req.method)) {
+      next();
+      return;
+    }
+    const allow = [...methods, 'OPTIONS'].join(', ');
+    res.set('Allow', allow);
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    res.status(ErrorCodes.METHOD_NOT_ALLOWED.status).json({
+      error: `${req.method} is not allowed on ${req.path}: it allows ${allow}`,
+      code: ErrorCodes.METHOD_NOT_ALLOWED.code,
+    });
+  });
+  for (const op of operations) router[op.method](expressPath(op.path), op.handle);
+  return router;
+}
