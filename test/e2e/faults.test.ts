@@ -179,6 +179,54 @@ describe('e2e > faults', () => {
     expect(after).not.toContain(before[0]);
   });
 
+  it('kill -9 of a gateway replica between a request and its retry: Idempotency-Key retries get the first answer', async () => {
+    const before = gatewayReplicas();
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    const users = await mapLimit(range(200), 50, () => api.createUser());
+    const seen = { answered: 0, disconnected: 0, replayed: 0 };
+
+    /** What a client that only retries under its key (it never polls) finally gets. */
+    async function retried(path: string): Promise<Answer> {
+      const key = `e2e-${randomUUID()}`;
+      const deadline = Date.now() + RECOVERY_POLL_MS;
+      while (Date.now() < deadline) {
+        let answer: Answer;
+        try {
+          answer = toAnswer(await raw(url, 'post', path, connections, { 'Idempotency-Key': key }));
+        } catch (error) {
+          if (!isConnectionLoss(error)) throw error;
+          seen.disconnected++;
+          await sleep(250);
+          continue;
+        }
+        const running =
+          answer.status === 409 && answer.body.code === 'SHOP_ERR_IDEMPOTENT_REQUEST_IN_PROGRESS';
+        if (answer.status !== 202 && !running) {
+          seen.answered++;
+          if (answer.headers['idempotent-replayed'] === 'true') seen.replayed++;
+          return answer;
+        }
+        await sleep(250);
+      }
+      throw new Error(`POST ${path}: no final answer under ${key} within ${RECOVERY_POLL_MS} ms`);
+    }
+
+    const amounts = users.map((_, i) => (i % 5) + 1);
+    const answers = Promise.all(users.map((user, i) => retried(`/users/credit/add/${user}/${amounts[i]}`)));
+    for (let waited = 0; seen.answered < 20 && waited < 60_000; waited += 100) await sleep(100);
+    process.kill(before[0]!, 'SIGKILL');
+    const final = await answers;
+
+    expect(final.filter((a) => a.status !== 200)).toEqual([]);
+    // Each change happened once, however many times it was sent.
+    expect(await mapLimit(users, 50, (user) => api.credit(user))).toEqual(amounts);
+    expect(seen.disconnected).toBeGreaterThan(0);
+    expect(seen.replayed).toBeGreaterThan(0);
+    for (let waited = 0; gatewayReplicas().length < before.length && waited < 30_000; waited += 250) {
+      await sleep(250);
+    }
+  });
+
   it('kill -9 of the Flink JobManager: restarted, the job resumes from its checkpoint, exactly once', async () => {
     await underLoad(async () => {
       process.kill(pidOf('flink-jobmanager'), 'SIGKILL');
