@@ -60,6 +60,7 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<R
         broker,
         store,
         pathPrefix: ingressConfig.pathPrefix,
+        version,
         onError: (error) => onError('HTTP ingress request failed', error),
       })
     : undefined;

@@ -168,20 +168,20 @@ describe('api > http ingress', () => {
     }
 
     it.each(['get', 'put', 'delete', 'patch'] as const)(
-      '%s on /in/<namespace>/<type>/<id> is 405 with Allow: POST',
+      '%s on /in/<namespace>/<type>/<id> is 405 with Allow: POST, OPTIONS',
       async (method) => {
         const id = fresh('m');
         const res = await request(ctx.shop.ingressUrl)[method](path(`example/greeter/${id}`));
         expectError(toAnswer(res), 405, 'SHOP_ERR_METHOD_NOT_ALLOWED');
-        expect(res.headers.allow).toBe('POST');
+        expect(res.headers.allow).toBe('POST, OPTIONS');
         await expectNoGreeting(id);
       },
     );
 
-    it('POST on the poll path is 405 with Allow: GET, HEAD', async () => {
+    it('POST on the poll path is 405 with Allow: GET, HEAD, OPTIONS', async () => {
       const res = await request(ctx.shop.ingressUrl).post(path(`replies/${randomUUID()}`));
       expectError(toAnswer(res), 405, 'SHOP_ERR_METHOD_NOT_ALLOWED');
-      expect(res.headers.allow).toBe('GET, HEAD');
+      expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
     });
 
     it.each([

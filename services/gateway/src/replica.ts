@@ -26,6 +26,7 @@ export async function startReplica(config: GatewayConfig): Promise<{ close(): Pr
     broker,
     store,
     pathPrefix: config.httpIngress.pathPrefix,
+    version,
     onError: (error) => log.error({ err: error }, 'HTTP ingress request failed'),
   });
   const gateway = createGateway({

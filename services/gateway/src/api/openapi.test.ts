@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Router } from 'express';
+import express, { type Router } from 'express';
 import request from 'supertest';
-import { expressPath } from '@shop/service-kit';
+import { MemoryBroker } from '@shop/broker';
+import { expressPath, type OpenApiDocument } from '@shop/service-kit';
+import { MemoryCorrelationStore } from '../correlation/memory-correlation-store';
+import { httpIngressRoutes } from '../http-ingress/http-ingress';
 import { testGateway } from '../testing';
 
 interface Layer {
@@ -85,5 +88,32 @@ describe('gateway > the OpenAPI description', () => {
       (m) => `${m[1]} ${m[2]}`,
     );
     expect(rows.sort()).toEqual([...operations].sort());
+  });
+});
+
+describe('gateway > the HTTP ingress description', () => {
+  const routes = httpIngressRoutes({
+    broker: new MemoryBroker(),
+    store: new MemoryCorrelationStore(60_000),
+    pathPrefix: 'in',
+  });
+  const app = express().use(routes);
+
+  it('GET /in/openapi.json describes exactly the routes the ingress has', async () => {
+    const served = await request(app).get('/in/openapi.json');
+    expect(served.status).toBe(200);
+    const spec = served.body as OpenApiDocument;
+    expect(spec.openapi).toBe('3.1.0');
+    const described = Object.entries(spec.paths)
+      .flatMap(([template, methods]) =>
+        Object.keys(methods).map((method) => `${method.toUpperCase()} ${expressPath(template)}`),
+      )
+      .sort();
+    expect(expressRoutes((routes as unknown as { stack: Layer[] }).stack).sort()).toEqual(described);
+    expect(described).toEqual([
+      'GET /in/openapi.json',
+      'GET /in/replies/:correlation_id',
+      'POST /in/:namespace/:type/:id',
+    ]);
   });
 });
