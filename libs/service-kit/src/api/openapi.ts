@@ -1,7 +1,7 @@
-import type { TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { ErrorCodes, type ErrorKind } from '@shop/protos';
 import { ErrorBody } from './bodies';
-import type { Operation, ResponseSpec } from './operation';
+import { operation, type Operation, type ResponseSpec } from './operation';
 
 /** The parts of an OpenAPI 3.1 document this project writes; plain JSON once serialised. */
 export interface OpenApiDocument {
@@ -134,4 +134,31 @@ export function openApiDocument(operations: readonly Operation[], info: Document
     tags: info.tags,
     paths,
   };
+}
+
+/** `GET <path>`: serves a description, itself described in it. */
+export function openApiOperation(
+  path: string,
+  operationId: string,
+  tag: string,
+  document: () => OpenApiDocument,
+): Operation {
+  return operation(
+    {
+      method: 'get',
+      path,
+      operationId,
+      tag,
+      summary: 'This description, OpenAPI 3.1',
+      params: {},
+      responses: {
+        200: { description: 'The OpenAPI document', body: Type.Object({ openapi: Type.Literal('3.1.0') }) },
+      },
+      errors: [],
+      mutating: false,
+    },
+    (_params, _req, res) => {
+      res.json(document());
+    },
+  );
 }

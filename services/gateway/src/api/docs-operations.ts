@@ -1,7 +1,7 @@
 import path from 'node:path';
 import express, { type Router } from 'express';
 import { Type } from '@sinclair/typebox';
-import { operation, type OpenApiDocument, type Operation } from '@shop/service-kit';
+import { openApiOperation, operation, type OpenApiDocument, type Operation } from '@shop/service-kit';
 
 const TAG = 'gateway';
 /** Where /docs loads Swagger UI's files from: this process, never a CDN. */
@@ -26,24 +26,7 @@ const DOCS_PAGE = `<!doctype html>
 /** GET /openapi.json and GET /docs: the description of every route, as JSON and as a reference page. */
 export function docsOperations(document: () => OpenApiDocument): Operation[] {
   return [
-    operation(
-      {
-        method: 'get',
-        path: '/openapi.json',
-        operationId: 'openapi',
-        tag: TAG,
-        summary: 'This description, OpenAPI 3.1',
-        params: {},
-        responses: {
-          200: { description: 'The OpenAPI document', body: Type.Object({ openapi: Type.String() }) },
-        },
-        errors: [],
-        mutating: false,
-      },
-      (_params, _req, res) => {
-        res.json(document());
-      },
-    ),
+    openApiOperation('/openapi.json', 'openapi', TAG, document),
     operation(
       {
         method: 'get',

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ErrorCodes, ReplyCodec, type ErrorKind } from '@shop/protos';
+import { ErrorCodes, type ErrorKind } from '@shop/protos';
 import {
   BatchDone,
   ErrorBody,
@@ -10,7 +10,6 @@ import {
   OrderCreated,
   PaymentStatus,
   Pending,
-  ShopError,
   StockLevel,
   Success,
   User,
@@ -22,6 +21,7 @@ import {
   type ReadReplies,
 } from '@shop/service-kit';
 import type { CorrelationStore } from '../correlation/correlation-store';
+import { pollReply } from '../correlation/poll-reply';
 import { checkReadiness, notReadyMessage, type ReadinessCheck } from '../readiness';
 
 export interface GatewayOperationsOptions {
@@ -182,22 +182,9 @@ export function gatewayOperations(options: GatewayOperationsOptions): Operation[
         mutating: false,
       },
       async ({ correlation_id: id }, _req, res) => {
-        const found = await store.poll(id).catch((cause: unknown) => {
-          throw new ShopError('UNAVAILABLE', 'replies cannot be read right now; retry later', { cause });
-        });
-        if (!found)
-          throw new ShopError('REPLY_NOT_FOUND', `no request ${id} is known here, or its reply expired`);
-        if (found.status === 'pending') {
-          res.status(202).json({ correlation_id: id, status: 'pending' });
-          return;
-        }
-        if (found.status === 'lost') {
-          throw new ShopError(
-            'REQUEST_LOST',
-            `request ${id} was never sent: the gateway replica holding it stopped first; send it again`,
-          );
-        }
-        const answer = replyToHttp(ReplyCodec.decode(found.reply));
+        const reply = await pollReply(store, id, res);
+        if (!reply) return;
+        const answer = replyToHttp(reply);
         res.status(answer.status).json(answer.body);
       },
     ),

@@ -6,7 +6,6 @@ import {
   HttpIngress,
   HttpIngressMessageCodec,
   HttpIngressTargets,
-  ReplyCodec,
   StringWrapperCodec,
   Topics,
   type Codec,
@@ -17,6 +16,7 @@ import {
   Pending,
   ShopError,
   openApiDocument,
+  openApiOperation,
   operation,
   operationsRouter,
   uuidParam,
@@ -25,6 +25,7 @@ import {
   type PathParam,
 } from '@shop/service-kit';
 import type { CorrelationStore, Parked } from '../correlation/correlation-store';
+import { pollReply } from '../correlation/poll-reply';
 import { jsonErrors } from '../json-errors';
 import { messageOf } from './message';
 
@@ -127,26 +128,8 @@ export function httpIngressOperations(options: HttpIngressOptions): Operation[] 
       },
       async ({ correlation_id: correlationId }, _req, res) => {
         res.set(REQUEST_CORRELATION_HEADER, correlationId);
-        const found = await store.poll(correlationId).catch((cause: unknown) => {
-          throw new ShopError('UNAVAILABLE', 'replies cannot be read right now; retry later', { cause });
-        });
-        if (!found) {
-          throw new ShopError(
-            'REPLY_NOT_FOUND',
-            `no request ${correlationId} is known here, or its reply expired`,
-          );
-        }
-        if (found.status === 'pending') {
-          res.status(202).json({ correlation_id: correlationId, status: 'pending' });
-          return;
-        }
-        if (found.status === 'lost') {
-          throw new ShopError(
-            'REQUEST_LOST',
-            `request ${correlationId} was never sent: its gateway replica stopped first`,
-          );
-        }
-        const reply = ReplyCodec.decode(found.reply);
+        const reply = await pollReply(store, correlationId, res);
+        if (!reply) return;
         if (reply.result.kind !== 'message') {
           // A REST request's reply: its own poll is /replies/<id> on the REST port.
           throw new ShopError('REPLY_NOT_FOUND', `${correlationId} is not a request of the HTTP ingress`);
@@ -254,23 +237,11 @@ export function httpIngressDocument(operations: readonly Operation[], version: s
 export function httpIngressRoutes(options: HttpIngressOptions): Router {
   const { pathPrefix } = options;
   const messages = httpIngressOperations(options);
-  const described: Operation = operation(
-    {
-      method: 'get',
-      path: `/${pathPrefix}/openapi.json`,
-      operationId: 'ingressOpenapi',
-      tag: 'http-ingress',
-      summary: 'This description, OpenAPI 3.1',
-      params: {},
-      responses: {
-        200: { description: 'The OpenAPI document', body: Type.Object({ openapi: Type.String() }) },
-      },
-      errors: [],
-      mutating: false,
-    },
-    (_params, _req, res) => {
-      res.json(document);
-    },
+  const described = openApiOperation(
+    `/${pathPrefix}/openapi.json`,
+    'ingressOpenapi',
+    'http-ingress',
+    () => document,
   );
   const all = [described, ...messages];
   const document = httpIngressDocument(all, options.version ?? '0');
