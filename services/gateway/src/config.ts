@@ -24,6 +24,11 @@ export interface GatewayConfig {
   replyTimeoutMs: number;
   /** REPLY_TTL_SECONDS: how long every reply stays pollable (default 600). */
   replyTtlSeconds: number;
+  /**
+   * SHUTDOWN_TIMEOUT_MS: after SIGTERM or SIGINT, how long a replica (or the cluster's primary) may take
+   * to close before the process exits anyway, with status 1 (default 10000).
+   */
+  shutdownTimeoutMs: number;
   /** READ_REPLIES: `fast` (default) or `committed`, where replies to reads come from (see app.ts). */
   readReplies: ReadReplies;
   /** LOG_LEVEL: pino level (default info). */
@@ -53,6 +58,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     replicaId: envString(env, 'GATEWAY_REPLICA_ID', `${os.hostname()}-${process.pid}`),
     replyTimeoutMs: envInt(env, 'REPLY_TIMEOUT_MS', 10_000, 1, 600_000),
     replyTtlSeconds: envInt(env, 'REPLY_TTL_SECONDS', 600, 1, 7 * 24 * 3600),
+    shutdownTimeoutMs: envInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 1, 600_000),
     readReplies: envOneOf(env, 'READ_REPLIES', READ_REPLIES, 'fast'),
     logLevel: envOneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     domains: parseDomains(env.SHOP_DOMAINS),

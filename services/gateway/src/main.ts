@@ -42,7 +42,7 @@ function main(): void {
     const stop = () => {
       stopping = true;
       for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
-      setTimeout(() => process.exit(0), 5000).unref();
+      setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
       cluster.on('exit', () => {
         if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       });
@@ -54,6 +54,9 @@ function main(): void {
   startReplica(config).then(
     (replica) => {
       const stop = () => {
+        // Whatever close() waits for (requests parked until their reply timeout), the process ends by the
+        // deadline: an orchestrator's SIGKILL comes next.
+        setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
         replica.close().then(
           () => process.exit(0),
           () => process.exit(1),
