@@ -23,6 +23,8 @@ export const ErrorCodes = {
   CHECKOUT_IN_PROGRESS: { code: 'SHOP_ERR_CHECKOUT_IN_PROGRESS', status: 409, retriable: true },
   LIMIT_EXCEEDED: { code: 'SHOP_ERR_LIMIT_EXCEEDED', status: 409, retriable: false },
   CORRELATION_ID_IN_USE: { code: 'SHOP_ERR_CORRELATION_ID_IN_USE', status: 409, retriable: false },
+  // Another batch_init of the same kind (users, items, orders) is still running: retry once it is done.
+  BATCH_RUNNING: { code: 'SHOP_ERR_BATCH_RUNNING', status: 409, retriable: true },
   UNAVAILABLE: { code: 'SHOP_ERR_UNAVAILABLE', status: 503, retriable: true },
 } as const;
 

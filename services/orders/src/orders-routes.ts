@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { v4 as uuid } from 'uuid';
-import { BatchCommandCodec, OrderCommandCodec, Topics, MAX_BATCH } from '@shop/protos';
+import { BatchCommandCodec, batchKey, OrderCommandCodec, Topics, MAX_BATCH } from '@shop/protos';
 import { commandSender, entityId, nonNegativeInt, positiveInt, type Ingress } from '@shop/service-kit';
 
 /** `/orders/*`: each call is one command to shop/order, keyed by order id; checkout is a saga inside it. */
@@ -37,7 +37,7 @@ export function ordersRoutes(ingress: Ingress): Router {
     send(res, entityId(req, 'order_id'), { kind: 'checkout', value: {} }),
   );
   router.post('/orders/batch_init/:n/:n_items/:n_users/:item_price', (req, res) =>
-    sendBatch(res, uuid(), {
+    sendBatch(res, batchKey('orders'), {
       kind: 'orders',
       value: {
         n: nonNegativeInt(req, 'n', MAX_BATCH),

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { v4 as uuid } from 'uuid';
-import { BatchCommandCodec, Topics, UserCommandCodec, MAX_BATCH } from '@shop/protos';
+import { BatchCommandCodec, batchKey, Topics, UserCommandCodec, MAX_BATCH } from '@shop/protos';
 import { commandSender, entityId, nonNegativeInt, positiveInt, type Ingress } from '@shop/service-kit';
 
 /** `/payment/*`: the same shop/user entities as /users, seen as payment accounts, on the payments topic. */
@@ -46,7 +46,7 @@ export function paymentsRoutes(ingress: Ingress): Router {
     }),
   );
   router.post('/payment/batch_init/:n/:starting_money', (req, res) =>
-    sendBatch(res, uuid(), {
+    sendBatch(res, batchKey('users'), {
       kind: 'users',
       value: {
         n: nonNegativeInt(req, 'n', MAX_BATCH),

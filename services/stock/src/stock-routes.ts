@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { v4 as uuid } from 'uuid';
-import { BatchCommandCodec, ItemCommandCodec, Topics, MAX_BATCH } from '@shop/protos';
+import { BatchCommandCodec, batchKey, ItemCommandCodec, Topics, MAX_BATCH } from '@shop/protos';
 import { commandSender, entityId, nonNegativeInt, positiveInt, type Ingress } from '@shop/service-kit';
 
 /** `/stock/*`: each call is one command to shop/item, keyed by item id, on the stock topic. */
@@ -31,7 +31,7 @@ export function stockRoutes(ingress: Ingress): Router {
     }),
   );
   router.post('/stock/batch_init/:n/:starting_stock/:item_price', (req, res) =>
-    sendBatch(res, uuid(), {
+    sendBatch(res, batchKey('items'), {
       kind: 'items',
       value: {
         n: nonNegativeInt(req, 'n', MAX_BATCH),
