@@ -7,6 +7,7 @@ describe('launcher > config', () => {
       host: '0.0.0.0',
       replyTimeoutMs: 10_000,
       replyTtlSeconds: 600,
+      shutdownTimeoutMs: 10_000,
       logLevel: 'info',
       readReplies: 'fast',
       httpIngress: { host: '0.0.0.0', port: 5555, sharesRestPort: false, pathPrefix: 'in', tls: undefined },
@@ -19,6 +20,7 @@ describe('launcher > config', () => {
       HOST: '127.0.0.1',
       REPLY_TIMEOUT_MS: '250',
       REPLY_TTL_SECONDS: '5',
+      SHUTDOWN_TIMEOUT_MS: '1500',
       LOG_LEVEL: 'warn',
       READ_REPLIES: 'committed',
     });
@@ -27,6 +29,7 @@ describe('launcher > config', () => {
       host: '127.0.0.1',
       replyTimeoutMs: 250,
       replyTtlSeconds: 5,
+      shutdownTimeoutMs: 1500,
       logLevel: 'warn',
       readReplies: 'committed',
       httpIngress: { host: '0.0.0.0', port: 5555, sharesRestPort: false, pathPrefix: 'in', tls: undefined },
@@ -37,6 +40,7 @@ describe('launcher > config', () => {
     expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT must be an integer/);
     expect(() => readConfig({ PORT: '70000' })).toThrow(/PORT/);
     expect(() => readConfig({ REPLY_TIMEOUT_MS: '0' })).toThrow(/REPLY_TIMEOUT_MS/);
+    expect(() => readConfig({ SHUTDOWN_TIMEOUT_MS: '0' })).toThrow(/SHUTDOWN_TIMEOUT_MS/);
     expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of/);
     expect(() => readConfig({ READ_REPLIES: 'eventual' })).toThrow(
       /READ_REPLIES must be one of fast, committed/,

@@ -11,6 +11,11 @@ export interface ShopConfig {
   replyTimeoutMs: number;
   /** REPLY_TTL_SECONDS: how long every reply stays pollable under /replies/<id> (default 600). */
   replyTtlSeconds: number;
+  /**
+   * SHUTDOWN_TIMEOUT_MS: after SIGTERM or SIGINT, how long the shop may take to close before the process
+   * exits anyway, with status 1 (default 10000).
+   */
+  shutdownTimeoutMs: number;
   /** LOG_LEVEL: pino level (default info). */
   logLevel: string;
   /** READ_REPLIES: `fast` (default) or `committed`; both answer at once here, there is no checkpoint. */
@@ -25,6 +30,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ShopConfig {
     host: envString(env, 'HOST', '0.0.0.0'),
     replyTimeoutMs: envInt(env, 'REPLY_TIMEOUT_MS', 10_000, 1, 600_000),
     replyTtlSeconds: envInt(env, 'REPLY_TTL_SECONDS', 600, 1, 7 * 24 * 3600),
+    shutdownTimeoutMs: envInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 1, 600_000),
     logLevel: envOneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     readReplies: envOneOf(env, 'READ_REPLIES', READ_REPLIES, 'fast'),
   };

@@ -94,11 +94,15 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<R
     httpIngressUrl: ingress?.url ?? (ingressRoutes ? url : undefined),
     runtime,
     async close() {
-      await ingress?.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await gateway.stop();
+      // No new connections; then the runtime stops, whatever it runs (a batch_init of a million), and
+      // the gateway answers every parked request 202, so that no open request holds the server up.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
       await runtime.stop();
+      await gateway.stop();
+      await ingress?.close();
+      server.closeAllConnections();
+      await closed;
       await broker.close();
     },
   };

@@ -14,6 +14,11 @@ async function main(): Promise<void> {
   process.stdout.write(`HTTP ingress on ${shop.httpIngressUrl}/${config.httpIngress.pathPrefix}\n`);
   const stop = (signal: string) => {
     log.info({ signal }, 'stopping');
+    // Whatever close() waits for, the process ends by the deadline: an orchestrator's SIGKILL comes next.
+    setTimeout(() => {
+      log.error({ signal, shutdownTimeoutMs: config.shutdownTimeoutMs }, 'not closed in time; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     shop.close().then(
       () => process.exit(0),
       () => process.exit(1),

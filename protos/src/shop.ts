@@ -119,6 +119,8 @@ export interface ReplyResults {
   success: { count: number };
   /** The answer to a message from the HTTP ingress. */
   message: TypedMessage;
+  /** A batch_init's result: how many entities it created or reset. */
+  batch_done: { count: number };
 }
 export type Reply = Envelope<'result', ReplyResults>;
 export type ReplyResult = Reply['result'];

@@ -1,3 +1,4 @@
+import type { BatchCommands } from './shop';
 import type { Address } from './statefun';
 
 // Names shared by the gateway, the functions, the embedded runtime and statefun/module.yaml
@@ -32,6 +33,15 @@ export const FunctionTypes = {
   batch: 'shop/batch',
 } as const;
 export type FunctionTypeName = (typeof FunctionTypes)[keyof typeof FunctionTypes];
+
+/**
+ * The key a batch_init command is published under, hence the id of the shop/batch instance that runs it:
+ * its kind (`users`, `items`, `orders`). One instance per kind is how StateFun runs one batch of a kind at
+ * a time; shop/batch refuses a command that reaches it under another id.
+ */
+export function batchKey(kind: keyof BatchCommands): string {
+  return kind;
+}
 
 /** The Kafka egress the functions write replies to (`io.statefun.kafka.v1/egress` id): exactly-once. */
 export const ReplyEgress = { namespace: 'shop', type: 'replies' } as const;

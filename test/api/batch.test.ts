@@ -56,7 +56,7 @@ describe('api > batch_init', () => {
     }
   });
 
-  it('batch_init of 0 entities succeeds and creates nothing', async () => {
+  it('batch_init of 0 entities succeeds with count 0', async () => {
     const { api } = ctx;
     for (const path of [
       '/payment/batch_init/0/10',
@@ -67,7 +67,7 @@ describe('api > batch_init', () => {
       expect({ path, status: answer.status, body: answer.body }).toEqual({
         path,
         status: 200,
-        body: { success: true },
+        body: { success: true, count: 0 },
       });
     }
   });
@@ -176,6 +176,21 @@ describe('api > batch_init', () => {
         for (const id of ids(ITEMS)) expect(await api.stock(id)).toBe(STOCK);
         expect(await ordersOf(api, ORDERS)).toEqual(orders);
         expectError(await api.get(`/users/find/${USERS}`), 404, 'SHOP_ERR_USER_NOT_FOUND');
+      });
+
+      // Last: it leaves users beyond USERS, which the tests above expect not to exist.
+      it('a batch larger than what it keeps in flight creates every id, and answers its exact count', async () => {
+        const { api } = ctx;
+        // More than two windows of creates in flight (BATCH_WINDOW, 1000), ending in a partial chunk (of 250).
+        const n = 2_345;
+        expect(await api.ok('post', `/payment/batch_init/${n}/${MONEY}`)).toEqual({
+          success: true,
+          count: n,
+        });
+        for (const id of ['0', '999', '1000', '1249', '1250', '2000', String(n - 1)]) {
+          expect(await api.credit(id)).toBe(MONEY);
+        }
+        expectError(await api.get(`/users/find/${n}`), 404, 'SHOP_ERR_USER_NOT_FOUND');
       });
     });
   }

@@ -8,7 +8,10 @@ export const BatchStateSpec = valueSpec('progress', Types.json<BatchState>('shop
 
 const randomInt = (n: number): number => Math.floor(Math.random() * n);
 
-/** shop/batch: one instance per batch_init request; fans the creates out and answers once all are in. */
+/**
+ * shop/batch: one instance per kind of entity (id `users`, `items`, `orders`), so one batch_init of a kind
+ * at a time; sends the creates a window at a time and answers once all are in.
+ */
 export const batchFunction = statefulFunction({
   typename: FunctionTypes.batch,
   specs: [BatchStateSpec],

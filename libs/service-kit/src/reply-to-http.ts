@@ -5,7 +5,11 @@ export interface HttpAnswer {
   body: Record<string, unknown>;
 }
 
-/** The one mapping from a function's reply to what the REST client sees. */
+/**
+ * The one mapping from a function's reply to what the REST client sees. Every field is named here, one
+ * by one: proto3 does not send a zero, false or empty value, and decoding gives it back as the default, so
+ * a body built from what was on the wire would lose it.
+ */
 export function replyToHttp(reply: Reply): HttpAnswer {
   const { kind, value } = reply.result;
   switch (kind) {
@@ -37,10 +41,9 @@ export function replyToHttp(reply: Reply): HttpAnswer {
     case 'payment_status':
       return { status: 200, body: { paid: value.paid } };
     case 'success':
-      return {
-        status: 200,
-        body: value.count > 0 ? { success: true, count: value.count } : { success: true },
-      };
+      return { status: 200, body: { success: true } };
+    case 'batch_done':
+      return { status: 200, body: { success: true, count: value.count } };
     case 'message':
       // An HTTP ingress request's answer, polled through /replies: its type, and its bytes in base64.
       // (GET /in/replies/<id> on the ingress answers it with the bytes as they are.)

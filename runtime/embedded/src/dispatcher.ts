@@ -23,16 +23,43 @@ export interface DispatcherOptions {
   now?: () => number;
 }
 
+/**
+ * A state value: its bytes kept as a one-byte (latin1) string, which round-trips every byte. A small
+ * Uint8Array costs some 300 bytes of bookkeeping (its own ArrayBuffer and backing store), several times
+ * the value itself, and a batch_init keeps a million of them.
+ */
 interface StoredValue {
-  value: TypedValue;
+  typename: string;
+  bytes: string;
   writtenAt: number;
 }
 
-interface Instance {
-  address: Address;
+/** A state spec of a function type, and the slot its value has in each instance's `values`. */
+interface RegisteredSpec {
+  spec: PersistedValueSpec;
+  slot: number;
+}
+
+/**
+ * A function type: its state specs, registered by the missing-state handshake once for every id (as
+ * StateFun registers them per function type), and its instances by id.
+ */
+interface FunctionType {
+  namespace: string;
+  type: string;
   typename: string;
-  specs: Map<string, PersistedValueSpec>;
-  values: Map<string, StoredValue>;
+  specs: Map<string, RegisteredSpec>;
+  instances: Map<string, Instance>;
+}
+
+/**
+ * One address. Kept lean, as a batch_init makes a million of them that live as long as the process: the
+ * type's data is shared, the values are an array by spec slot, and an empty queue is a fresh array.
+ */
+interface Instance {
+  fn: FunctionType;
+  id: string;
+  values: (StoredValue | undefined)[];
   lastInvokedAt: number;
   queue: ToFunctionInvocation[];
   busy: boolean;
@@ -42,17 +69,28 @@ const RETRY_BASE_MS = 50;
 const RETRY_MAX_MS = 2000;
 
 /**
+ * How long invocations may follow one another before the dispatcher lets the event loop take I/O. An
+ * in-process function answers through promise microtasks only, so a long chain of messages (a batch_init
+ * of a million) would otherwise starve every socket, /healthz included, until it ends.
+ */
+const SLICE_MS = 10;
+
+/**
  * StateFun's dispatch semantics, in process: one virtual instance per address, at most one request
  * in flight per address with later messages queued and sent together as the next batch, state kept
  * here and handed to the function with each batch, and the missing-state handshake answered.
  */
 export class Dispatcher {
-  private readonly instances = new Map<string, Instance>();
+  private readonly types = new Map<string, FunctionType>();
   private readonly delayed = new Map<string, NodeJS.Timeout>();
   private readonly now: () => number;
   private stopped = false;
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
+  /** When the current run of back-to-back invocations began; undefined once the event loop has turned. */
+  private sliceStartedAt: number | undefined;
+  /** Instances with messages that wait for the event loop to turn before they are invoked. */
+  private readonly deferred = new Set<Instance>();
 
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? Date.now;
@@ -68,11 +106,12 @@ export class Dispatcher {
 
   /** The state values an address holds now (for tests and diagnostics). */
   stateOf(target: Address): ReadonlyMap<string, TypedValue> {
-    const instance = this.instances.get(key(target));
+    const instance = this.types.get(typenameOf(target))?.instances.get(target.id);
     const out = new Map<string, TypedValue>();
     if (!instance) return out;
-    for (const [name, stored] of instance.values) {
-      if (!this.expired(instance, name, stored)) out.set(name, stored.value);
+    for (const [name, { spec, slot }] of instance.fn.specs) {
+      const stored = instance.values[slot];
+      if (stored && !this.expired(instance, spec, stored)) out.set(name, typedValueOf(stored));
     }
     return out;
   }
@@ -87,37 +126,51 @@ export class Dispatcher {
     this.stopped = true;
     for (const timer of this.delayed.values()) clearTimeout(timer);
     this.delayed.clear();
+    this.deferred.clear();
   }
 
   private isIdle(): boolean {
-    if (this.inFlight > 0 || this.delayed.size > 0) return false;
-    for (const instance of this.instances.values()) if (instance.queue.length > 0) return false;
+    if (this.inFlight > 0 || this.delayed.size > 0 || this.deferred.size > 0) return false;
+    for (const fn of this.types.values()) {
+      for (const instance of fn.instances.values()) if (instance.queue.length > 0) return false;
+    }
     return true;
   }
 
   private instance(address: Address): Instance {
-    const k = key(address);
-    let instance = this.instances.get(k);
-    if (!instance) {
-      instance = {
-        address: { namespace: address.namespace, type: address.type, id: address.id },
-        typename: `${address.namespace}/${address.type}`,
+    const typename = typenameOf(address);
+    let fn = this.types.get(typename);
+    if (!fn) {
+      fn = {
+        namespace: address.namespace,
+        type: address.type,
+        typename,
         specs: new Map(),
-        values: new Map(),
-        lastInvokedAt: 0,
-        queue: [],
-        busy: false,
+        instances: new Map(),
       };
-      this.instances.set(k, instance);
+      this.types.set(typename, fn);
+    }
+    let instance = fn.instances.get(address.id);
+    if (!instance) {
+      instance = { fn, id: address.id, values: [], lastInvokedAt: 0, queue: [], busy: false };
+      fn.instances.set(address.id, instance);
     }
     return instance;
   }
 
   private run(instance: Instance): void {
     if (instance.busy || instance.queue.length === 0 || this.stopped) return;
+    if (this.mustYield()) {
+      this.deferred.add(instance);
+      return;
+    }
     instance.busy = true;
     this.inFlight++;
-    const batch = instance.queue.splice(0, this.options.maxBatch(instance.typename));
+    const max = this.options.maxBatch(instance.fn.typename);
+    let batch = instance.queue;
+    if (batch.length > max) batch = batch.splice(0, max);
+    // A drained queue keeps the capacity it grew to; a fresh one has none.
+    else instance.queue = [];
     void this.invoke(instance, batch).finally(() => {
       instance.busy = false;
       this.inFlight--;
@@ -128,42 +181,62 @@ export class Dispatcher {
     });
   }
 
+  /**
+   * Whether an invocation must wait for the event loop to turn: once a slice of SLICE_MS has passed
+   * since the loop last turned. A slice ends at the loop's next check phase (setImmediate), after I/O
+   * has been polled; that is when the deferred instances run, starting the next slice.
+   */
+  private mustYield(): boolean {
+    if (this.deferred.size > 0) return true;
+    const now = performance.now();
+    if (this.sliceStartedAt === undefined) {
+      this.sliceStartedAt = now;
+      setImmediate(() => this.endSlice());
+      return false;
+    }
+    return now - this.sliceStartedAt >= SLICE_MS;
+  }
+
+  private endSlice(): void {
+    this.sliceStartedAt = undefined;
+    const ready = [...this.deferred];
+    this.deferred.clear();
+    for (const instance of ready) this.run(instance);
+  }
+
   private async invoke(instance: Instance, batch: ToFunctionInvocation[]): Promise<void> {
     for (let attempt = 1; !this.stopped; attempt++) {
       let response;
       try {
         const request = ToFunctionCodec.encode({
-          invocation: { target: instance.address, state: this.stateFor(instance), invocations: batch },
+          invocation: { target: addressOf(instance), state: this.stateFor(instance), invocations: batch },
         });
-        response = FromFunctionCodec.decode(await this.options.call(instance.typename, request));
+        response = FromFunctionCodec.decode(await this.options.call(instance.fn.typename, request));
       } catch (error) {
         // As StateFun does: the batch is retried until it succeeds; later messages wait behind it.
-        this.options.onCallError?.(error, instance.address, attempt);
+        this.options.onCallError?.(error, addressOf(instance), attempt);
         await sleep(Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(attempt - 1, 6)));
         continue;
       }
       const incomplete = response.incomplete_invocation_context;
       if (incomplete) {
-        for (const spec of incomplete.missing_values) instance.specs.set(spec.state_name, spec);
+        for (const spec of incomplete.missing_values) register(instance.fn, spec);
         continue;
       }
       const result = response.invocation_result;
-      if (!result) throw new Error(`empty FromFunction from ${instance.typename}`);
+      if (!result) throw new Error(`empty FromFunction from ${instance.fn.typename}`);
       const now = this.now();
       instance.lastInvokedAt = now;
       for (const mutation of result.state_mutations) {
-        if (mutation.mutation_type === MutationType.MODIFY && mutation.state_value) {
-          instance.values.set(mutation.state_name, {
-            value: copyTypedValue(mutation.state_value),
-            writtenAt: now,
-          });
-        } else {
-          instance.values.delete(mutation.state_name);
-        }
+        // A function can only have been given, and so only change, the specs registered.
+        const registered = instance.fn.specs.get(mutation.state_name);
+        if (!registered) continue;
+        const value = mutation.mutation_type === MutationType.MODIFY ? mutation.state_value : undefined;
+        instance.values[registered.slot] = value ? stored(registered.spec, value, now) : undefined;
       }
-      for (const message of result.outgoing_messages)
-        this.send(message.target, message.argument, instance.address);
-      for (const delayed of result.delayed_invocations) this.schedule(instance.address, delayed);
+      const sender = addressOf(instance);
+      for (const message of result.outgoing_messages) this.send(message.target, message.argument, sender);
+      for (const delayed of result.delayed_invocations) this.schedule(sender, delayed);
       for (const egress of result.outgoing_egresses) this.options.egress(egress);
       return;
     }
@@ -179,7 +252,9 @@ export class Dispatcher {
       argument?: TypedValue | null;
     },
   ): void {
-    const token = delayed.cancellation_token ? `${key(sender)}#${delayed.cancellation_token}` : '';
+    const token = delayed.cancellation_token
+      ? `${typenameOf(sender)}/${sender.id}#${delayed.cancellation_token}`
+      : '';
     if (delayed.is_cancellation_request) {
       const timer = this.delayed.get(token);
       if (timer) clearTimeout(timer);
@@ -200,22 +275,21 @@ export class Dispatcher {
 
   private stateFor(instance: Instance): PersistedValue[] {
     const state: PersistedValue[] = [];
-    for (const [name, spec] of instance.specs) {
-      const stored = instance.values.get(name);
-      if (stored && this.expired(instance, name, stored)) instance.values.delete(name);
-      const present = stored && instance.values.has(name);
+    for (const [name, { spec, slot }] of instance.fn.specs) {
+      let stored = instance.values[slot];
+      if (stored && this.expired(instance, spec, stored)) stored = instance.values[slot] = undefined;
       state.push({
         state_name: name,
-        state_value: present
-          ? stored.value
+        state_value: stored
+          ? typedValueOf(stored)
           : { typename: spec.type_typename, has_value: false, value: new Uint8Array(0) },
       });
     }
     return state;
   }
 
-  private expired(instance: Instance, name: string, stored: StoredValue): boolean {
-    const expiration = instance.specs.get(name)?.expiration_spec;
+  private expired(instance: Instance, spec: PersistedValueSpec, stored: StoredValue): boolean {
+    const expiration = spec.expiration_spec;
     if (!expiration || expiration.mode === ExpireMode.NONE) return false;
     const since =
       expiration.mode === ExpireMode.AFTER_INVOKE
@@ -225,17 +299,31 @@ export class Dispatcher {
   }
 }
 
-function key(address: Address): string {
-  return `${address.namespace}/${address.type}/${address.id}`;
+function typenameOf(address: Address): string {
+  return `${address.namespace}/${address.type}`;
 }
 
-// Decoded bytes may be views into the whole response buffer: copy them so that it can be freed.
-function copyTypedValue(value: TypedValue): TypedValue {
+function register(fn: FunctionType, spec: PersistedValueSpec): void {
+  const known = fn.specs.get(spec.state_name);
+  fn.specs.set(spec.state_name, { spec, slot: known ? known.slot : fn.specs.size });
+}
+
+/** A state value to keep. Its typename is the spec's own string when equal, not one more copy per address. */
+function stored(spec: PersistedValueSpec, value: TypedValue, now: number): StoredValue {
+  const bytes = value.value;
   return {
-    typename: value.typename,
-    has_value: value.has_value,
-    value: Uint8Array.prototype.slice.call(value.value),
+    typename: spec.type_typename === value.typename ? spec.type_typename : value.typename,
+    bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'),
+    writtenAt: now,
   };
+}
+
+function typedValueOf(stored: StoredValue): TypedValue {
+  return { typename: stored.typename, has_value: true, value: Buffer.from(stored.bytes, 'latin1') };
+}
+
+function addressOf(instance: Instance): Address {
+  return { namespace: instance.fn.namespace, type: instance.fn.type, id: instance.id };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { v4 as uuid } from 'uuid';
-import { BatchCommandCodec, MAX_BATCH, OrderCommandCodec, Topics } from '@shop/protos';
+import { BatchCommandCodec, batchKey, MAX_BATCH, OrderCommandCodec, Topics } from '@shop/protos';
 import {
   BatchDone,
   Order,
@@ -119,9 +119,9 @@ export function ordersApi(ingress: Ingress): Operation[] {
         item_price: positiveIntParam('the unit price of every line'),
       },
       success: { status: 200, body: BatchDone },
-      errors: [],
+      errors: ['BATCH_RUNNING'],
       command: ({ n, n_items, n_users, item_price }) => ({
-        key: uuid(),
+        key: batchKey('orders'),
         command: { kind: 'orders', value: { n, n_items, n_users, item_price } },
       }),
     }),

@@ -1,5 +1,5 @@
 import { v4 as uuid } from 'uuid';
-import { BatchCommandCodec, MAX_BATCH, Topics, UserCommandCodec } from '@shop/protos';
+import { BatchCommandCodec, batchKey, MAX_BATCH, Topics, UserCommandCodec } from '@shop/protos';
 import {
   BatchDone,
   PaymentStatus,
@@ -115,9 +115,9 @@ export function paymentsApi(ingress: Ingress): Operation[] {
         starting_money: nonNegativeIntParam('the credit each starts with'),
       },
       success: { status: 200, body: BatchDone },
-      errors: [],
+      errors: ['BATCH_RUNNING'],
       command: ({ n, starting_money }) => ({
-        key: uuid(),
+        key: batchKey('users'),
         command: { kind: 'users', value: { n, starting_money } },
       }),
     }),

@@ -1,5 +1,5 @@
 import { v4 as uuid } from 'uuid';
-import { BatchCommandCodec, ItemCommandCodec, MAX_BATCH, Topics } from '@shop/protos';
+import { BatchCommandCodec, batchKey, ItemCommandCodec, MAX_BATCH, Topics } from '@shop/protos';
 import {
   BatchDone,
   Item,
@@ -90,9 +90,9 @@ export function stockApi(ingress: Ingress): Operation[] {
         item_price: positiveIntParam('the price of one unit of each'),
       },
       success: { status: 200, body: BatchDone },
-      errors: [],
+      errors: ['BATCH_RUNNING'],
       command: ({ n, starting_stock, item_price }) => ({
-        key: uuid(),
+        key: batchKey('items'),
         command: { kind: 'items', value: { n, starting_stock, item_price } },
       }),
     }),
