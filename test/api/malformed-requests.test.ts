@@ -51,14 +51,13 @@ const KNOWN_GAPS: Readonly<Record<string, string>> = {
     "that breaks gets Node's JSON 400, yet its command was sent and carried out. The routes take no " +
     'body: refuse one (Content-Length > 0 or Transfer-Encoding) with a JSON 4xx before dispatching, ' +
     'or read it to its end first',
+  'ingress: body over 1 MiB':
+    'the ingress answers 413, which its /in/openapi.json does not list for sendIngressMessage, and with ' +
+    'code SHOP_ERR_BAD_REQUEST, which stands for 400 (services/gateway/src/json-errors.ts gives every ' +
+    'Express 4xx that code): describe the 413, with a code of its own',
   'raw: two Hosts':
     'Node takes a request with two Host headers (RFC 9112 section 3.2 says 400): refuse one whose ' +
     'rawHeaders hold Host twice with a JSON 400, in services/gateway/src/http-server.ts',
-  'ingress: prefix in another case':
-    'the ingress is mounted with a case-insensitive express.Router (services/gateway/src/http-ingress/' +
-    'http-ingress.ts): /IN/example/greeter/x is taken; make both routers caseSensitive and strict',
-  'ingress: trailing slash':
-    'the same routers are not strict: /in/example/greeter/x/ is taken as /in/example/greeter/x',
 };
 
 type Answered = Extract<Outcome, { status: number }>;
@@ -104,7 +103,11 @@ function curlOf(base: string, request: WireRequest): string {
       ? []
       : /^[\x20-\x7e]*$/.test(body.toString('latin1')) && body.length < 200
         ? [`--data-binary ${quote(body.toString('latin1'))}`]
-        : [`--data-binary @<(head -c ${body.length} /dev/urandom)  # ${body.length} bytes like these`];
+        : body.every((b) => b === body[0])
+          ? [
+              `--data-binary @<(head -c ${body.length} /dev/zero | tr '\\0' '\\${body[0]!.toString(8).padStart(3, '0')}')`,
+            ]
+          : [`--data-binary @<(head -c ${body.length} /dev/urandom)  # ${body.length} bytes like these`];
   return [
     'curl -si --path-as-is -X',
     request.method,
@@ -319,12 +322,26 @@ describe('api > malformed requests', () => {
       const outcomes = await mapLimit(requests, CONCURRENCY, (request) =>
         send(shop.ingressUrl, connections, request, ANSWER_WITHIN_MS),
       );
+      // The ingress serves its own description, at /<prefix>/openapi.json.
+      const conformance = await conformanceOf(`${shop.ingressUrl}/${shop.prefix}`);
       judge(
-        requests.map((request, i) => ({
-          kind: request.kind,
-          problem: problemOf(outcomes[i]!),
-          shown: `${curlOf(shop.ingressUrl, request)}\n      → ${describeOutcome(outcomes[i]!)}`,
-        })),
+        requests.map((request, i) => {
+          const outcome = outcomes[i]!;
+          const problem =
+            problemOf(outcome) ??
+            conformance.problem(
+              request.method.toLowerCase(),
+              request.target,
+              (outcome as Answered).status,
+              (outcome as Answered).headers['content-type'],
+              jsonOf((outcome as Answered).body),
+            );
+          return {
+            kind: request.kind,
+            problem,
+            shown: `${curlOf(shop.ingressUrl, request)}\n      → ${describeOutcome(outcome)}`,
+          };
+        }),
       );
       expect(await state()).toEqual(before);
       // Only what was taken reached the greeter (a known gap may have taken some): its next greeting

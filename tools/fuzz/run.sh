@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the REST API with Schemathesis against the description the shop serves (GET /openapi.json):
+# Fuzzes the REST API with Schemathesis against the description the shop serves (GET /openapi.json), and
+# then the HTTP ingress against its own (GET /in/openapi.json):
 # installs Schemathesis if needed (install.sh), builds, starts the embedded shop (`npm start`'s) on free
 # ports, waits for /healthz, runs every check and phase with a fixed seed (tools/fuzz/schemathesis.toml),
 # then stops the shop. Exits non-zero on any failure, or if the shop logged an error of its own.
@@ -7,6 +8,8 @@
 #   npm run fuzz                          the run
 #   npm run fuzz -- <schemathesis run options>, e.g. --include-operation-id checkout
 #   bash tools/fuzz/run.sh replay         sends the failures the last run stored again, to a fresh shop
+#                                         (the REST API's; an ingress one: add its crash file's path and
+#                                         --schema-location <printed shop URL's host>:<ingress port>/in/openapi.json)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -27,6 +30,7 @@ free_port() {
 port=$(free_port)
 ingress_port=$(free_port)
 url="http://127.0.0.1:$port"
+ingress_url="http://127.0.0.1:$ingress_port"
 
 # The shop `npm start` runs, on ports of its own (another shop may hold 8000 and 5555).
 PORT=$port HTTP_INGRESS_PORT=$ingress_port HOST=127.0.0.1 LOG_LEVEL=warn node launcher/dist/main.js >"$shop_log" 2>&1 &
@@ -62,6 +66,13 @@ started=$(date +%s)
 set +e
 "$st" --config-file "$config" run "$url/openapi.json" "$@"
 status=$?
+# The HTTP ingress describes itself too (its paths carry the prefix, so the base URL is the bare origin).
+# Skipped when options were given: they name the REST API's operations.
+if [[ $# -eq 0 ]]; then
+  "$st" --config-file "$config" run "$ingress_url/in/openapi.json" --url "$ingress_url"
+  ingress_status=$?
+  [[ $status -ne 0 ]] || status=$ingress_status
+fi
 set -e
 echo "fuzz: Schemathesis finished in $(($(date +%s) - started)) s with exit status $status"
 
