@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/results/**'] },
+  // .tools/ holds installed tools (Go binaries, the fuzz run's Python venv), never the project's code.
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/results/**', '.tools/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
