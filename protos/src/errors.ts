@@ -29,7 +29,9 @@ export const ErrorCodes = {
     retriable: true,
   },
   IDEMPOTENCY_KEY_REUSED: { code: 'SHOP_ERR_IDEMPOTENCY_KEY_REUSED', status: 422, retriable: false },
+  PAYLOAD_TOO_LARGE: { code: 'SHOP_ERR_PAYLOAD_TOO_LARGE', status: 413, retriable: false },
   URI_TOO_LONG: { code: 'SHOP_ERR_URI_TOO_LONG', status: 414, retriable: false },
+  EXPECTATION_FAILED: { code: 'SHOP_ERR_EXPECTATION_FAILED', status: 417, retriable: false },
   HEADERS_TOO_LARGE: { code: 'SHOP_ERR_HEADERS_TOO_LARGE', status: 431, retriable: false },
   // Another batch_init of the same kind (users, items, orders) is still running: retry once it is done.
   BATCH_RUNNING: { code: 'SHOP_ERR_BATCH_RUNNING', status: 409, retriable: true },

@@ -232,7 +232,7 @@ describe('api > http ingress', () => {
     it('a body over 1 MiB is 413', async () => {
       const res = await post(`example/greeter/${fresh('big')}`, 'text/plain', 'x'.repeat(1024 * 1024 + 1));
       expect(res.status).toBe(413);
-      expect(res.body).toEqual({ error: expect.stringMatching(/\S/), code: 'SHOP_ERR_BAD_REQUEST' });
+      expect(res.body).toEqual({ error: expect.stringMatching(/\S/), code: 'SHOP_ERR_PAYLOAD_TOO_LARGE' });
     });
 
     it('a path that is neither a send nor a poll is 404', async () => {

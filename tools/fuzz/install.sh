@@ -22,6 +22,18 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
   exit 1
 fi
 
+# Debian ships venv's pip bootstrap as a package of its own (python3-venv).
+if ! "$python" -c 'import ensurepip' 2>/dev/null; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "fuzz: installing python3-venv"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+  else
+    echo "fuzz: $python has no venv support; install python3-venv" >&2
+    exit 1
+  fi
+fi
+
 echo "fuzz: installing Schemathesis into $venv (pins from $lock)"
 rm -rf "$venv"
 "$python" -m venv "$venv"

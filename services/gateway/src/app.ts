@@ -13,7 +13,7 @@ import { gatewayOperations } from './api/gateway-operations';
 import type { CorrelationStore } from './correlation/correlation-store';
 import { DOMAINS, DOMAIN_TAGS, domainOperations, type Domain } from './domains';
 import { GatewayIngress } from './gateway-ingress';
-import { urlLengthLimit } from './http-server';
+import { strictRequests } from './http-server';
 import { jsonErrors } from './json-errors';
 import type { ReadinessCheck } from './readiness';
 
@@ -105,7 +105,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ],
   });
 
-  app.use(urlLengthLimit());
+  app.use(strictRequests());
   app.use(operationsRouter(operations));
   app.use(docsAssets());
   for (const routes of options.routes ?? []) app.use(routes);

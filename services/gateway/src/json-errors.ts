@@ -19,7 +19,8 @@ export function jsonErrors(report?: (error: unknown) => void): ErrorRequestHandl
     // Express's own refusals (a broken or too large body) carry a 4xx status: the client's mistake.
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json({ error: (error as Error).message, code: ErrorCodes.BAD_REQUEST.code });
+      const code = status === 413 ? ErrorCodes.PAYLOAD_TOO_LARGE.code : ErrorCodes.BAD_REQUEST.code;
+      res.status(status).json({ error: (error as Error).message, code });
       return;
     }
     report?.(error);

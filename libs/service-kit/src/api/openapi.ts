@@ -123,6 +123,15 @@ export function openApiDocument(operations: readonly Operation[], info: Document
       summary: op.summary,
       ...(op.description ? { description: op.description } : {}),
       parameters,
+      ...(op.requestBody
+        ? {
+            requestBody: {
+              description: op.requestBody.description,
+              required: true,
+              content: Object.fromEntries(op.requestBody.contentTypes.map((type) => [type, {}])),
+            },
+          }
+        : {}),
       responses,
     };
     paths[op.path] = { ...paths[op.path], [op.method]: entry };

@@ -49,6 +49,11 @@ export interface OperationSpec<P extends ParamDefs = ParamDefs> {
   /** Changes state: takes `Idempotency-Key`. */
   mutating: boolean;
   /**
+   * The request body it reads, by media type; without it the operation takes none, and a request that
+   * carries one is refused before it does anything (a body that broke halfway must not leave a change).
+   */
+  requestBody?: { description: string; contentTypes: readonly string[] };
+  /**
    * A 2xx body field holding an id that other operations take as the path parameter of the same name
    * (`user_id` from /users/create): the description links them, so a client or fuzzer can chain them.
    */
@@ -64,5 +69,7 @@ export function operation<P extends ParamDefs>(
   spec: OperationSpec<P>,
   handle: (params: ParsedParams<P>, req: Request, res: Response) => Promise<void> | void,
 ): Operation {
-  return { ...spec, handle: (req, res) => handle(parseParams(spec.params, req), req, res) };
+  // Every operation checks its request (parameters, headers, body), so every one may answer 400.
+  const errors = spec.errors.includes('BAD_REQUEST') ? spec.errors : [...spec.errors, 'BAD_REQUEST' as const];
+  return { ...spec, errors, handle: (req, res) => handle(parseParams(spec.params, req), req, res) };
 }

@@ -28,6 +28,11 @@ function allowedMethods(operations: readonly Operation[]): (path: string) => Set
   };
 }
 
+/** Whether the request carries a body: a non-zero Content-Length, or any Transfer-Encoding. */
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
 /**
  * The operations as one Express router: paths are case-sensitive and a trailing slash is another path
  * (so 404). A known path asked with another method answers 405 with `Allow`; OPTIONS answers 204 with it.
@@ -35,9 +40,28 @@ function allowedMethods(operations: readonly Operation[]): (path: string) => Set
 export function operationsRouter(operations: readonly Operation[]): Router {
   const router = Router({ caseSensitive: true, strict: true });
   const allowedFor = allowedMethods(operations);
+  const withBody = operations
+    .filter((op) => op.requestBody !== undefined)
+    .map((op) => ({ matches: templateRegExp(op.path), method: op.method.toUpperCase() }));
+  const takesBody = (req: Request): boolean =>
+    withBody.some((op) => op.method === req.method && op.matches.test(req.path));
   router.use((req: Request, res: Response, next) => {
     const methods = allowedFor(req.path);
-    if (methods.size === 0 || methods.has(req.method)) {
+    if (methods.size === 0) {
+      next();
+      return;
+    }
+    if (methods.has(req.method)) {
+      if (hasBody(req) && !takesBody(req)) {
+        res
+          .status(ErrorCodes.BAD_REQUEST.status)
+          .set('Connection', 'close')
+          .json({
+            error: `${req.method} ${req.path} takes no request body; send the request without one`,
+            code: ErrorCodes.BAD_REQUEST.code,
+          });
+        return;
+      }
       next();
       return;
     }

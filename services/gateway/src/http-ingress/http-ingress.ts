@@ -46,6 +46,8 @@ export interface HttpIngressOptions {
   onError?: (error: unknown) => void;
 }
 
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
 /** Where the reply to `correlationId` is polled. */
 export const ingressRepliesPath = (pathPrefix: string, correlationId: string): string =>
   `/${pathPrefix}/replies/${correlationId}`;
@@ -162,8 +164,14 @@ export function httpIngressOperations(options: HttpIngressOptions): Operation[] 
             },
           },
         },
-        errors: ['BAD_REQUEST', 'FUNCTION_NOT_FOUND', 'UNSUPPORTED_TYPE', 'UNAVAILABLE'],
+        errors: ['BAD_REQUEST', 'FUNCTION_NOT_FOUND', 'UNSUPPORTED_TYPE', 'PAYLOAD_TOO_LARGE', 'UNAVAILABLE'],
         mutating: true,
+        requestBody: {
+          description:
+            `the message, at most ${options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT} bytes: text, or a protobuf ` +
+            'message typed as `application/vnd.<namespace>.<Type>+protobuf`',
+          contentTypes: ['text/plain'],
+        },
       },
       async ({ namespace, type, id }, req, res) => {
         const functionType = `${namespace}/${type}`;
@@ -174,7 +182,7 @@ export function httpIngressOperations(options: HttpIngressOptions): Operation[] 
             `no function ${functionType} is reachable through this ingress`,
           );
         }
-        const body = await readBody(req, res, options.bodyLimitBytes ?? 1024 * 1024);
+        const body = await readBody(req, res, options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT);
         const message = messageOf(req.get('content-type'), body);
         const codec = accepted.find((c) => c.typename === message.typename);
         if (!codec) {

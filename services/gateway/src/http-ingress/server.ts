@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type Router } from 'express';
 import { ErrorCodes } from '@shop/protos';
 import type { HttpIngressConfig } from './config';
-import { answerClientErrorsAsJson, urlLengthLimit } from '../http-server';
+import { SERVER_OPTIONS, answerNodeRefusalsAsJson, strictRequests } from '../http-server';
 
 /** The HTTP ingress on a listener of its own. */
 export interface HttpIngressServer {
@@ -26,7 +26,7 @@ export async function listenHttpIngress(
   app.set('etag', false);
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
-  app.use(urlLengthLimit());
+  app.use(strictRequests());
   app.use(routes);
   app.use((req, res) => {
     res.status(ErrorCodes.ROUTE_NOT_FOUND.status).json({
@@ -35,9 +35,9 @@ export async function listenHttpIngress(
     });
   });
   const server = config.tls
-    ? https.createServer({ cert: config.tls.cert, key: config.tls.key }, app)
-    : http.createServer(app);
-  answerClientErrorsAsJson(server);
+    ? https.createServer({ ...SERVER_OPTIONS, cert: config.tls.cert, key: config.tls.key }, app)
+    : http.createServer(SERVER_OPTIONS, app);
+  answerNodeRefusalsAsJson(server);
   // Keep-alive sockets idle past the default 5 s confuse clients that reuse them (as on the REST port).
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
