@@ -181,13 +181,14 @@ describe('api > batch_init', () => {
       // Last: it leaves users beyond USERS, which the tests above expect not to exist.
       it('a batch larger than what it keeps in flight creates every id, and answers its exact count', async () => {
         const { api } = ctx;
-        // More than two windows of creates in flight (BATCH_WINDOW, 1000), ending in a partial chunk (of 250).
-        const n = 2_345;
+        // More than a window of creates in flight (BATCH_WINDOW, 20 000) and two chunks (BATCH_CHUNK, 5 000),
+        // ending in a partial chunk.
+        const n = 31_234;
         expect(await api.ok('post', `/payment/batch_init/${n}/${MONEY}`)).toEqual({
           success: true,
           count: n,
         });
-        for (const id of ['0', '999', '1000', '1249', '1250', '2000', String(n - 1)]) {
+        for (const id of ['0', '19999', '20000', '24999', '25000', '30000', String(n - 1)]) {
           expect(await api.credit(id)).toBe(MONEY);
         }
         expectError(await api.get(`/users/find/${n}`), 404, 'SHOP_ERR_USER_NOT_FOUND');
