@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent } from 'node:http';
 import fc from 'fast-check';
-import { conformanceOf } from '../support/openapi-conformance';
+import { conformanceOf, type Conformance } from '../support/openapi-conformance';
 import { httpIngressUnderTest, type HttpIngressUnderTest } from '../support/http-ingress-under-test';
 import { MUTATING_ROUTES, templateOf } from '../support/fuzz/contract';
 import {
@@ -55,6 +55,24 @@ function problemOf(outcome: Outcome): string | undefined {
   }
   if (!/^SHOP_ERR_[A-Z_]+$/.test(code)) return `${outcome.status} with code ${code}`;
   return undefined;
+}
+
+/** What is wrong with the answer to one malformed request, if anything: its shape, then the description's say. */
+function verdictOf(conformance: Conformance, base: string, request: Malformed, outcome: Outcome): Verdict {
+  const problem =
+    problemOf(outcome) ??
+    conformance.problem(
+      request.method.toLowerCase(),
+      request.target,
+      (outcome as Answered).status,
+      (outcome as Answered).headers['content-type'],
+      jsonOf((outcome as Answered).body),
+    );
+  return {
+    kind: request.kind,
+    problem,
+    shown: `${curlOf(base, request)}\n      → ${describeOutcome(outcome)}`,
+  };
 }
 
 function jsonOf(text: string): unknown {
@@ -196,23 +214,14 @@ describe('api > malformed requests', () => {
     );
 
     const conformance = await conformanceOf(shop.restUrl);
-    const verdicts = await mapLimit(requests, CONCURRENCY, async (request): Promise<Verdict> => {
-      const outcome = await send(shop.restUrl, connections, request, ANSWER_WITHIN_MS);
-      const problem =
-        problemOf(outcome) ??
-        conformance.problem(
-          request.method.toLowerCase(),
-          request.target,
-          (outcome as Answered).status,
-          (outcome as Answered).headers['content-type'],
-          jsonOf((outcome as Answered).body),
-        );
-      return {
-        kind: request.kind,
-        problem,
-        shown: `${curlOf(shop.restUrl, request)}\n      → ${describeOutcome(outcome)}`,
-      };
-    });
+    const verdicts = await mapLimit(requests, CONCURRENCY, async (request) =>
+      verdictOf(
+        conformance,
+        shop.restUrl,
+        request,
+        await send(shop.restUrl, connections, request, ANSWER_WITHIN_MS),
+      ),
+    );
     judge(verdicts);
     expect(await state()).toEqual(before);
   }, 180_000);
@@ -302,25 +311,7 @@ describe('api > malformed requests', () => {
       );
       // The ingress serves its own description, at /<prefix>/openapi.json.
       const conformance = await conformanceOf(`${shop.ingressUrl}/${shop.prefix}`);
-      judge(
-        requests.map((request, i) => {
-          const outcome = outcomes[i]!;
-          const problem =
-            problemOf(outcome) ??
-            conformance.problem(
-              request.method.toLowerCase(),
-              request.target,
-              (outcome as Answered).status,
-              (outcome as Answered).headers['content-type'],
-              jsonOf((outcome as Answered).body),
-            );
-          return {
-            kind: request.kind,
-            problem,
-            shown: `${curlOf(shop.ingressUrl, request)}\n      → ${describeOutcome(outcome)}`,
-          };
-        }),
-      );
+      judge(requests.map((request, i) => verdictOf(conformance, shop.ingressUrl, request, outcomes[i]!)));
       expect(await state()).toEqual(before);
       // Only what was taken reached the greeter (a known gap may have taken some): its next greeting
       // counts those and no more.
