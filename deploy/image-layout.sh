@@ -40,6 +40,9 @@ cp -a package.json node_modules "$out/"
 for ws in $workspaces; do
   mkdir -p "$out/$ws"
   cp -a "$ws/package.json" "$ws/dist" "$out/$ws/"
+  # A workspace's own node_modules holds what npm could not hoist: a version other than the root's
+  # (TypeBox 0.34 here, while jest keeps 0.27 at the root).
+  if [ -d "$ws/node_modules" ]; then cp -a "$ws/node_modules" "$out/$ws/"; fi
 done
 # protos/src/root.ts loads these at start.
 mkdir -p "$out/protos/statefun"
