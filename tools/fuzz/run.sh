@@ -62,18 +62,38 @@ if [[ ${1:-} == replay ]]; then
   exit $?
 fi
 
+# Each run's full output goes to a file of its own; what is printed is one line per run (its cases, its
+# failures) — and, when it failed, the whole output with each failure's replay command.
+schemathesis_run() {
+  local name=$1 out="$work/$1.out"
+  shift
+  local run_status=0
+  "$st" --config-file "$config" run "$@" >"$out" 2>&1 || run_status=$?
+  local cases
+  cases=$(grep -A1 '^Test cases:' "$out" | tail -1 | sed 's/^ *//')
+  echo "fuzz: $name: ${cases:-no test cases reported}; exit status $run_status (output: $out)"
+  if [[ $run_status -ne 0 ]]; then
+    cat "$out" >&2
+  fi
+  return $run_status
+}
+
 started=$(date +%s)
-set +e
-"$st" --config-file "$config" run "$url/openapi.json" "$@"
-status=$?
+status=0
+# Options that pick some operations would leave the stateful phase without the links it chains (an
+# error in Schemathesis): such a run takes the single-request phases, unless it names its own.
+options=("$@")
+if [[ $# -gt 0 && " $* " != *" --phases"* ]]; then
+  options+=(--phases examples,coverage,fuzzing)
+fi
+schemathesis_run rest "$url/openapi.json" "${options[@]}" || status=$?
 # The HTTP ingress describes itself too (its paths carry the prefix, so the base URL is the bare origin).
 # Skipped when options were given: they name the REST API's operations.
 if [[ $# -eq 0 ]]; then
-  "$st" --config-file "$config" run "$ingress_url/in/openapi.json" --url "$ingress_url"
-  ingress_status=$?
+  ingress_status=0
+  schemathesis_run ingress "$ingress_url/in/openapi.json" --url "$ingress_url" || ingress_status=$?
   [[ $status -ne 0 ]] || status=$ingress_status
 fi
-set -e
 echo "fuzz: Schemathesis finished in $(($(date +%s) - started)) s with exit status $status"
 
 # Failures inside the shop (a function that throws, a dropped reply) never reach HTTP: its log has them.
@@ -90,7 +110,7 @@ fuzz: FAILED. To replay:
   - the failures this run stored, on a fresh shop:  bash tools/fuzz/run.sh replay
   - the whole run, which the fixed seed repeats:     npm run fuzz
     (only some operations: npm run fuzz -- --include-operation-id <operationId>)
-  Reports (JUnit, NDJSON): $work/report
+  Output: $work/rest.out, $work/ingress.out; reports (JUnit, NDJSON): $work/report
 EOF
 fi
 exit $status
