@@ -52,12 +52,13 @@ resource_params() { # GET_JM_RESOURCE_PARAMS | GET_TM_RESOURCE_PARAMS -> file wi
     | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p' | tail -2 >"$RUN_DIR/$1"
 }
 
-start_flink() { # NAME CLASS PARAMS
+start_flink() { # NAME CLASS PARAMS [JVM FLAG...]
   local name="$1" class="$2" jvm dyn
   jvm="$(sed -n 1p "$RUN_DIR/$3")"; dyn="$(sed -n 2p "$RUN_DIR/$3")"
+  shift 3
   cds_flags "$name"
   # shellcheck disable=SC2086 # jvm and dyn are lists of flags
-  start_bg "$name" "$LOG_DIR/$name.out" "$JAVA" "${CDS[@]}" $jvm "${JAVA17_OPENS[@]}" -XX:+UseG1GC \
+  start_bg "$name" "$LOG_DIR/$name.out" "$JAVA" "${CDS[@]}" $jvm "$@" "${JAVA17_OPENS[@]}" -XX:+UseG1GC \
     -Dlog.file="$LOG_DIR/$name.log" -Dlog4j.configurationFile="file:$CONF/log4j.properties" \
     -cp "$CP" "$class" --configDir "$CONF" $dyn
 }
@@ -74,7 +75,9 @@ for p in JM TM; do
   [[ ! -e "$f" || "$(wc -l <"$f")" == 2 ]] || die "BashJavaUtils GET_${p}_RESOURCE_PARAMS failed (see $LOG_DIR/flink-bash-java-utils.log)"
 done
 jm_up || start_flink flink-jobmanager "$JM_CLASS" GET_JM_RESOURCE_PARAMS
-tm_up || start_flink flink-taskmanager "$TM_CLASS" GET_TM_RESOURCE_PARAMS
+# The TaskManager's heap is touched whole at start (-Xms is -Xmx already): otherwise its RSS climbs by
+# ~500 MB over the first minutes under load as G1 spreads into it, and a soak cannot tell that from a leak.
+tm_up || start_flink flink-taskmanager "$TM_CLASS" GET_TM_RESOURCE_PARAMS -XX:+AlwaysPreTouch
 
 tm_registered() { [[ "$($REST taskmanagers 2>/dev/null || echo 0)" -ge 1 ]]; }
 if ! wait_for 120 "taskmanager" tm_registered; then
