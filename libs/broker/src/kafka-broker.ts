@@ -74,6 +74,13 @@ export class KafkaBroker implements Broker {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.consumerFailure = payload.error;
     });
+    const lag = new PartitionLag();
+    // After each batch, its partition's high watermark says how many records are still behind it.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+      lag.seen(payload.topic, payload.partition, Number(payload.offsetLag)),
+    );
+    // A rebalance moves partitions: what this member no longer holds is another member's lag.
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => lag.assigned(payload.memberAssignment));
     await consumer.connect();
     // A partition the group has never committed an offset for is read from its start, not its end.
     // Reading from the end loses records: a partition that first gets a record while the group is
@@ -106,6 +113,7 @@ export class KafkaBroker implements Broker {
         this.consumers.delete(consumer);
         await consumer.disconnect();
       },
+      lag: () => lag.byTopic(),
     };
   }
 
@@ -146,5 +154,33 @@ export class KafkaBroker implements Broker {
     this.consumers.clear();
     await this.admin?.disconnect();
     if (this.connected) await this.producer.disconnect();
+  }
+}
+
+/** A consumer's lag per partition it holds, as kafkajs's batch events report it. */
+class PartitionLag {
+  private readonly byPartition = new Map<string, Map<number, number>>();
+
+  seen(topic: string, partition: number, records: number): void {
+    let partitions = this.byPartition.get(topic);
+    if (!partitions) this.byPartition.set(topic, (partitions = new Map()));
+    partitions.set(partition, Math.max(0, records));
+  }
+
+  assigned(assignment: Record<string, number[]>): void {
+    for (const [topic, partitions] of this.byPartition) {
+      const held = new Set(assignment[topic] ?? []);
+      for (const partition of partitions.keys()) if (!held.has(partition)) partitions.delete(partition);
+    }
+  }
+
+  byTopic(): ReadonlyMap<string, number> {
+    const sums = new Map<string, number>();
+    for (const [topic, partitions] of this.byPartition) {
+      let sum = 0;
+      for (const records of partitions.values()) sum += records;
+      sums.set(topic, sum);
+    }
+    return sums;
   }
 }

@@ -1,5 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { ErrorCodes } from '@shop/protos';
+import { noteRoute } from '@shop/observability';
 import type { Operation } from './operation';
 
 /** A path template as the regular expression that matches it: `{name}` is one non-empty segment. */
@@ -57,8 +58,13 @@ export function operationsRouter(operations: readonly Operation[]): Router {
   const router = Router({ caseSensitive: true, strict: true });
   for (const op of operations) {
     const path = expressPath(op.path);
-    if (op.requestBody) router[op.method](path, op.handle);
-    else router[op.method](path, noBody, op.handle);
+    // The template is noted first, so that a refusal of the body is counted under its route too.
+    const routed: RequestHandler = (_req, res, next) => {
+      noteRoute(res, op.path);
+      next();
+    };
+    if (op.requestBody) router[op.method](path, routed, op.handle);
+    else router[op.method](path, routed, noBody, op.handle);
   }
   const allowedFor = allowedMethods(operations);
   router.use((req: Request, res: Response, next) => {

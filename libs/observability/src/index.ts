@@ -1,0 +1,5 @@
+export * from './registry';
+export * from './request-observer';
+export * from './metrics-server';
+export type { Logger } from 'pino';
+export { Counter, Gauge, Histogram, Registry } from 'prom-client';
