@@ -22,6 +22,8 @@ export function clusterSource(): MetricsSource {
 /** In a cluster worker: answers the primary's scrapes with this registry. */
 export function serveClusterScrapes(registry: Registry): void {
   AggregatorRegistry.setRegistries([registry]);
+  // prom-client answers the primary only once an AggregatorRegistry exists in the worker too.
+  new AggregatorRegistry();
 }
 
 /** Answers `GET /metrics` (and HEAD) from `source`; any other request gets a JSON 404 or 405. */
