@@ -26,7 +26,8 @@ async function valueOf(
   const metrics = await registry.getMetricsAsJSON();
   const series = metrics.flatMap((m) =>
     m.values
-      .filter((v) => (v.metricName ?? m.name) === name)
+      // Histograms name each value (`_bucket`, `_sum`, `_count`); other metrics' values are the metric's.
+      .filter((v) => ((v as { metricName?: string }).metricName ?? m.name) === name)
       .map((v) => ({ ...v, labels: v.labels as Record<string, unknown> })),
   );
   if (!metrics.some((m) => name.startsWith(m.name))) throw new Error(`no metric ${name}`);
