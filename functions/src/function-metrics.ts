@@ -53,7 +53,7 @@ export function functionObservers(registry: Registry, log: Logger): FunctionObse
     registers,
   });
   // Every result at 0 from the start, so that a rate over any of them has a series to work on.
-  for (const result of CHECKOUT_OUTCOMES) checkouts.labels(result);
+  for (const result of CHECKOUT_OUTCOMES) checkouts.inc({ result }, 0);
 
   return {
     batch({ functionType, target, size, seconds, incomplete }) {

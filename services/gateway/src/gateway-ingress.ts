@@ -74,10 +74,10 @@ export class GatewayIngress implements Ingress {
       await this.replay(res, correlationId, request);
       return;
     }
-    // Only a death of this replica before this point lets a poll call the request lost.
     this.metrics.parked.inc();
     let reply: Uint8Array | undefined;
     try {
+      // Only a death of this replica before this point lets a poll call the request lost.
       await parked.sent().catch(() => undefined);
       reply = await parked.reply;
     } finally {
