@@ -1,4 +1,4 @@
-import { Counter, Histogram, LATENCY_BUCKETS, type Logger, type Registry } from '@shop/observability';
+import { Counter, LATENCY_BUCKETS, LeanHistogram, type Logger, type Registry } from '@shop/observability';
 import type { BatchObservation } from '@shop/statefun';
 import type { CheckoutOutcome } from './order/checkout-outcome';
 import type { FunctionEvents } from './telemetry';
@@ -26,14 +26,14 @@ export function functionObservers(registry: Registry, log: Logger): FunctionObse
     labelNames,
     registers,
   });
-  const batchSize = new Histogram({
+  const batchSize = new LeanHistogram({
     name: 'shop_function_batch_size',
     help: 'Messages per invocation request, by function type',
     labelNames,
     buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
     registers,
   });
-  const duration = new Histogram({
+  const duration = new LeanHistogram({
     name: 'shop_function_handler_duration_seconds',
     help: 'Handling one invocation batch, by function type',
     labelNames,
@@ -62,8 +62,8 @@ export function functionObservers(registry: Registry, log: Logger): FunctionObse
         handshakes.inc(labels);
       } else {
         invocations.inc(labels, size);
-        batchSize.observe(labels, size);
-        duration.observe(labels, seconds);
+        batchSize.series(functionType).observe(size);
+        duration.series(functionType).observe(seconds);
       }
       log.debug(
         {

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import { Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { LeanHistogram } from './lean-histogram';
 import { LATENCY_BUCKETS } from './registry';
 
 /** Which listener a request came in on. */
@@ -15,10 +16,10 @@ export const UNMATCHED_ROUTE = 'unmatched';
  */
 export const CLIENT_CLOSED_STATUS = 499;
 
-export type RequestDurations = Histogram<'method' | 'route' | 'status' | 'server'>;
+export type RequestDurations = LeanHistogram<'method' | 'route' | 'status' | 'server'>;
 
 export function requestDurations(registry: Registry): RequestDurations {
-  return new Histogram({
+  return new LeanHistogram({
     name: 'shop_http_request_duration_seconds',
     help: 'HTTP requests by method, route template, status and listener: time from arrival to the last byte of the answer',
     labelNames: ['method', 'route', 'status', 'server'],
@@ -66,7 +67,7 @@ export function observeRequests(options: RequestObserverOptions): RequestHandler
       const seconds = (performance.now() - start) / 1000;
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_STATUS;
       const route = localString(res, ROUTE_LOCAL) ?? UNMATCHED_ROUTE;
-      durations.observe({ method: req.method, route, status: String(status), server }, seconds);
+      durations.series(req.method, route, String(status), server).observe(seconds);
       if (log.isLevelEnabled('info')) {
         log.info(
           {
