@@ -5,6 +5,7 @@ const workspaces = {
   '@shop/statefun': 'libs/statefun',
   '@shop/broker': 'libs/broker',
   '@shop/service-kit': 'libs/service-kit',
+  '@shop/observability': 'libs/observability',
   '@shop/functions': 'functions',
   '@shop/embedded-runtime': 'runtime/embedded',
   '@shop/users-service': 'services/users',

@@ -10,7 +10,9 @@ import {
 import { createFunctionServer, listen } from '@shop/statefun';
 import { RecentRequestsSpec } from './recent-requests';
 import { UserStateSpec } from './user/user-function';
-import { createShopHandler } from './index';
+import pino from 'pino';
+import { Registry, metricsHandler, registrySource } from '@shop/observability';
+import { createShopHandler, functionObservers, reportFunctionEvents } from './index';
 
 describe('functions > HTTP server', () => {
   const server = createFunctionServer(createShopHandler());
@@ -99,5 +101,51 @@ describe('functions > HTTP server', () => {
     });
     expect((await post(unknown)).status).toBe(404);
     expect((await post(Uint8Array.from([0xff, 0xff, 0xff]))).status).toBe(500);
+  });
+});
+
+describe('functions > HTTP server > metrics', () => {
+  it('serves GET /metrics beside the endpoint, counting batches, messages and state handshakes', async () => {
+    const registry = new Registry();
+    const handler = createShopHandler({ observers: functionObservers(registry, pino({ level: 'silent' })) });
+    const server = createFunctionServer(handler, undefined, metricsHandler(registrySource(registry)));
+    const port = await listen(server, 0, '127.0.0.1');
+    try {
+      const target = { namespace: 'shop', type: 'user', id: 'u2' };
+      const command = {
+        typename: UserCommandCodec.typename,
+        has_value: true,
+        value: UserCommandCodec.encode({ correlation_id: 'c-9', command: { kind: 'find', value: {} } }),
+      };
+      // Without its state the batch is answered "state missing"; with it, both messages are handled.
+      const withoutState = ToFunctionCodec.encode({
+        invocation: { target, state: [], invocations: [{ argument: command }] },
+      });
+      const missing = (v: boolean) => ({ typename: 'x', has_value: v, value: new Uint8Array() });
+      const withState = ToFunctionCodec.encode({
+        invocation: {
+          target,
+          state: [
+            { state_name: UserStateSpec.name, state_value: missing(false) },
+            { state_name: RecentRequestsSpec.name, state_value: missing(false) },
+          ],
+          invocations: [{ argument: command }, { argument: command }],
+        },
+      });
+      for (const body of [withoutState, withState]) {
+        const res = await fetch(`http://127.0.0.1:${port}/statefun`, { method: 'POST', body });
+        expect(res.status).toBe(200);
+      }
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(text).toMatch(/^shop_function_state_handshakes_total\{function_type="shop\/user"\} 1$/m);
+      expect(text).toMatch(/^shop_function_invocations_total\{function_type="shop\/user"\} 2$/m);
+      expect(text).toMatch(/^shop_function_batch_size_sum\{function_type="shop\/user"\} 2$/m);
+      expect(text).toMatch(/^shop_function_handler_duration_seconds_count\{function_type="shop\/user"\} 1$/m);
+      expect(text).toMatch(/^shop_checkout_outcomes_total\{result="paid"\} 0$/m);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // The functions report process-wide: back to nobody, for the tests that follow in this process.
+      reportFunctionEvents({ refused: () => undefined, checkoutEnded: () => undefined });
+    }
   });
 });

@@ -1,4 +1,6 @@
-import { createRequestReplyHandler, type StatefulFunction } from '@shop/statefun';
+import { createRequestReplyHandler, type RequestReplyHandler, type StatefulFunction } from '@shop/statefun';
+import type { FunctionObservers } from './function-metrics';
+import { reportFunctionEvents } from './telemetry';
 import { batchFunction } from './batch/batch-function';
 import { greeterFunction } from './example/greeter-function';
 import { httpForwarderFunction } from './http-forwarder/forwarder-function';
@@ -16,8 +18,22 @@ export const shopFunctions: readonly StatefulFunction[] = [
   greeterFunction,
 ];
 
+export interface ShopHandlerOptions {
+  /** Where the functions' metrics go, and where their lines go: refusals, checkouts, batches at debug. */
+  observers?: FunctionObservers;
+}
+
 /** The request-reply handler for every shop function: what both runtimes call. */
-export const createShopHandler = () => createRequestReplyHandler(shopFunctions);
+export function createShopHandler(options: ShopHandlerOptions = {}): RequestReplyHandler {
+  const { observers } = options;
+  if (!observers) return createRequestReplyHandler(shopFunctions);
+  reportFunctionEvents(observers.events);
+  return createRequestReplyHandler(shopFunctions, (batch) => observers.batch(batch));
+}
+
+export { functionObservers, CHECKOUT_OUTCOMES, type FunctionObservers } from './function-metrics';
+export { reportFunctionEvents, type FunctionEvents } from './telemetry';
+export { endedCheckout, type CheckoutOutcome, type EndedCheckout } from './order/checkout-outcome';
 
 export { decideUser, type UserState } from './user/user-domain';
 export { decideItem, type ItemState } from './item/item-domain';

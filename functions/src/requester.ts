@@ -10,6 +10,7 @@ import {
   type ReplyResult,
 } from '@shop/protos';
 import type { Context } from '@shop/statefun';
+import { functionEvents } from './telemetry';
 
 /** Who is owed the reply to a command: the gateway (through the egress) or another function. */
 export interface Requester {
@@ -58,6 +59,16 @@ export function respond(ctx: Context, reply: Outbound): void {
   if (to.caller) {
     ctx.send(to.caller, ReplyCodec, message);
   } else {
+    if (result.kind === 'error') {
+      const self = ctx.self;
+      functionEvents().refused(
+        `${self.namespace}/${self.type}`,
+        self.id,
+        to.correlation_id,
+        result.value.code,
+        result.value.message,
+      );
+    }
     const fast = to.fast_read === true;
     ctx.kafkaEgress(fast ? ReadReplyEgress : ReplyEgress, {
       topic: fast ? Topics.readReplies : Topics.egress,

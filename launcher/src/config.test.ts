@@ -10,6 +10,7 @@ describe('launcher > config', () => {
       shutdownTimeoutMs: 10_000,
       logLevel: 'info',
       readReplies: 'fast',
+      metricsPort: 9464,
       httpIngress: { host: '0.0.0.0', port: 5555, sharesRestPort: false, pathPrefix: 'in', tls: undefined },
     });
   });
@@ -23,6 +24,7 @@ describe('launcher > config', () => {
       SHUTDOWN_TIMEOUT_MS: '1500',
       LOG_LEVEL: 'warn',
       READ_REPLIES: 'committed',
+      METRICS_PORT: '9465',
     });
     expect(config).toEqual({
       port: 9001,
@@ -32,6 +34,7 @@ describe('launcher > config', () => {
       shutdownTimeoutMs: 1500,
       logLevel: 'warn',
       readReplies: 'committed',
+      metricsPort: 9465,
       httpIngress: { host: '0.0.0.0', port: 5555, sharesRestPort: false, pathPrefix: 'in', tls: undefined },
     });
   });

@@ -20,6 +20,8 @@ export interface ShopConfig {
   logLevel: string;
   /** READ_REPLIES: `fast` (default) or `committed`; both answer at once here, there is no checkpoint. */
   readReplies: ReadReplies;
+  /** METRICS_PORT: where `GET /metrics` is served on HOST (default 9464; 0: not served). */
+  metricsPort: number;
   /** HTTP_INGRESS_*: the HTTP ingress's listener (default 0.0.0.0:5555, path prefix `in`). */
   httpIngress: HttpIngressConfig;
 }
@@ -33,6 +35,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ShopConfig {
     shutdownTimeoutMs: envInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 1, 600_000),
     logLevel: envOneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     readReplies: envOneOf(env, 'READ_REPLIES', READ_REPLIES, 'fast'),
+    metricsPort: envInt(env, 'METRICS_PORT', 9464, 0, 65535),
   };
   return { ...config, httpIngress: readHttpIngressConfig(env, config) };
 }

@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { MemoryBroker, type Broker } from '@shop/broker';
 import { EmbeddedRuntime, loadModule } from '@shop/embedded-runtime';
-import { createShopHandler } from '@shop/functions';
+import { createShopHandler, functionObservers } from '@shop/functions';
 import {
   MemoryCorrelationStore,
   createGateway,
+  gatewayMetrics,
   httpIngressRoutes,
   listenHttp,
   listenHttpIngress,
@@ -12,6 +13,14 @@ import {
   type HttpIngressServer,
 } from '@shop/gateway';
 import type { ReadReplies } from '@shop/service-kit';
+import {
+  Registry,
+  listenMetrics,
+  registrySource,
+  type Logger,
+  type MetricsServer,
+} from '@shop/observability';
+import pino from 'pino';
 import { version } from '../package.json';
 
 export interface EmbeddedShopOptions {
@@ -29,6 +38,12 @@ export interface EmbeddedShopOptions {
   /** The HTTP ingress (POST /in/<namespace>/<type>/<id>); none when absent. */
   httpIngress?: HttpIngressConfig;
   onError?: (message: string, error: unknown) => void;
+  /** Request lines, refusals, checkouts, the runtime's steps (default silent). */
+  log?: Logger;
+  /** Where the gateway's and the functions' metrics go (default a registry nobody reads). */
+  registry?: Registry;
+  /** Serves the registry at `GET /metrics` on this port of `host` (0 or absent: not served). */
+  metricsPort?: number;
 }
 
 export interface RunningShop {
@@ -36,6 +51,8 @@ export interface RunningShop {
   /** The HTTP ingress's base URL (its path prefix not included); undefined when it has none. */
   readonly httpIngressUrl: string | undefined;
   readonly runtime: EmbeddedRuntime;
+  /** Where `GET /metrics` answers; undefined when not served. */
+  readonly metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -46,12 +63,18 @@ export interface RunningShop {
 export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<RunningShop> {
   const onError = options.onError ?? (() => undefined);
   const broker = new MemoryBroker((error, record) => onError(`handler failed on ${record.topic}`, error));
-  const handler = createShopHandler();
+  const log = options.log ?? pino({ level: 'silent' });
+  const registry = options.registry ?? new Registry();
+  const metrics = gatewayMetrics(registry);
+  const handler = createShopHandler({
+    observers: functionObservers(registry, log.child({ part: 'functions' })),
+  });
   const runtime = new EmbeddedRuntime({
     module: loadModule(),
     broker,
     call: (_typename, bytes) => handler(bytes),
     onError,
+    log: log.child({ part: 'runtime' }),
   });
   const store = new MemoryCorrelationStore(options.replyTtlSeconds * 1000);
   const ingressConfig = options.httpIngress;
@@ -62,6 +85,7 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<R
         pathPrefix: ingressConfig.pathPrefix,
         version,
         onError: (error) => onError('HTTP ingress request failed', error),
+        metrics,
       })
     : undefined;
   const gateway = createGateway({
@@ -72,6 +96,8 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<R
     mode: 'embedded',
     version,
     onError: (error) => onError('request failed', error),
+    metrics,
+    log: log.child({ part: 'gateway' }),
     routes: ingressRoutes && ingressConfig?.sharesRestPort ? [ingressRoutes] : [],
   });
   await runtime.start();
@@ -83,14 +109,28 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<R
   let ingress: HttpIngressServer | undefined;
   if (ingressRoutes && ingressConfig && !ingressConfig.sharesRestPort) {
     try {
-      ingress = await listenHttpIngress(ingressRoutes, ingressConfig);
+      ingress = await listenHttpIngress(ingressRoutes, ingressConfig, {
+        metrics,
+        log: log.child({ part: 'http-ingress' }),
+      });
     } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    }
+  }
+  let metricsServer: MetricsServer | undefined;
+  if (options.metricsPort) {
+    try {
+      metricsServer = await listenMetrics(registrySource(registry), options.metricsPort, options.host);
+    } catch (error) {
+      await ingress?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       throw error;
     }
   }
   return {
     url,
+    metricsUrl: metricsServer?.url,
     httpIngressUrl: ingress?.url ?? (ingressRoutes ? url : undefined),
     runtime,
     async close() {
@@ -101,6 +141,7 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<R
       await runtime.stop();
       await gateway.stop();
       await ingress?.close();
+      await metricsServer?.close();
       server.closeAllConnections();
       await closed;
       await broker.close();

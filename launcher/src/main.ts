@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { createMetricsRegistry } from '@shop/observability';
 import { readConfig } from './config';
 import { startEmbeddedShop } from './embedded-shop';
 
@@ -8,10 +9,13 @@ async function main(): Promise<void> {
   const shop = await startEmbeddedShop({
     ...config,
     onError: (message, error) => log.error({ err: error }, message),
+    log,
+    registry: createMetricsRegistry(),
   });
   log.info({ url: shop.url, mode: 'embedded' }, 'statefun-shop ready');
   process.stdout.write(`statefun-shop (embedded mode) serving on ${shop.url}\n`);
   process.stdout.write(`HTTP ingress on ${shop.httpIngressUrl}/${config.httpIngress.pathPrefix}\n`);
+  if (shop.metricsUrl) process.stdout.write(`metrics on ${shop.metricsUrl}\n`);
   const stop = (signal: string) => {
     log.info({ signal }, 'stopping');
     // Whatever close() waits for, the process ends by the deadline: an orchestrator's SIGKILL comes next.

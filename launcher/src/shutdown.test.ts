@@ -20,6 +20,8 @@ function startLauncher(): Promise<{ child: ChildProcess; url: string; exited: Pr
       REPLY_TIMEOUT_MS: '200',
       SHUTDOWN_TIMEOUT_MS: '10000',
       LOG_LEVEL: 'warn',
+      // No metrics listener: 9464 may be in use by another shop on this machine.
+      METRICS_PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

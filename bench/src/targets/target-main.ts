@@ -1,6 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pino from 'pino';
 import { startEmbeddedShop } from '@shop/launcher';
+import { createMetricsRegistry } from '@shop/observability';
 import { TARGET_ROLES, type TargetMessage, type TargetRole } from './protocol';
 import { bareNodeServer, expressBaseline } from './baseline-servers';
 
@@ -51,6 +53,9 @@ async function start(role: TargetRole): Promise<{ url: string; close: () => Prom
         host: HOST,
         replyTimeoutMs: 10_000,
         replyTtlSeconds: 600,
+        // As `npm start` runs it: every metric recorded, and lines at LOG_LEVEL (the bench sets warn).
+        log: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
+        registry: createMetricsRegistry(),
         onError: (message, error) => {
           if (++errors <= MAX_ERRORS_SENT) {
             tell({ type: 'error', message: error === undefined ? message : `${message}: ${String(error)}` });

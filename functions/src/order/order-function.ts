@@ -3,6 +3,8 @@ import { Types, statefulFunction, valueSpec } from '@shop/statefun';
 import { carryOut } from '../outgoing';
 import { RecentRequestsSpec, isNewRequest } from '../recent-requests';
 import { requesterOf } from '../requester';
+import { functionEvents } from '../telemetry';
+import { endedCheckout } from './checkout-outcome';
 import { decideOrder, isOrderRead, type OrderInput, type OrderState } from './order-domain';
 
 export const OrderStateSpec = valueSpec('order', Types.json<OrderState>('shop.types/OrderState'));
@@ -27,6 +29,9 @@ export const orderFunction = statefulFunction({
       };
     }
     const before = ctx.state.get(OrderStateSpec);
-    carryOut(ctx, OrderStateSpec, before, decideOrder(ctx.self.id, before, input));
+    const decision = decideOrder(ctx.self.id, before, input);
+    carryOut(ctx, OrderStateSpec, before, decision);
+    const ended = endedCheckout(before, input, decision);
+    if (ended) functionEvents().checkoutEnded(ctx.self.id, ended);
   },
 });

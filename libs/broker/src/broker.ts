@@ -11,6 +11,11 @@ export type RecordHandler = (record: BrokerRecord) => Promise<void> | void;
 
 export interface Subscription {
   unsubscribe(): Promise<void>;
+  /**
+   * By topic, the records published that this subscriber has not handled yet (on Kafka: for the
+   * partitions this member holds, as of its last fetch). For metrics; absent where nobody can tell.
+   */
+  lag?(): ReadonlyMap<string, number>;
 }
 
 /**

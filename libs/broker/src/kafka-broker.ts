@@ -1,5 +1,6 @@
 import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import type { Broker, RecordHandler, Subscription } from './broker';
+import { PartitionLag } from './partition-lag';
 import { PublishBatcher, type PendingRecord } from './publish-batcher';
 
 export interface KafkaBrokerOptions {
@@ -74,6 +75,13 @@ export class KafkaBroker implements Broker {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.consumerFailure = payload.error;
     });
+    const lag = new PartitionLag();
+    // After each batch, its partition's high watermark says how many records are still behind it.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+      lag.seen(payload.topic, payload.partition, Number(payload.offsetLag)),
+    );
+    // A rebalance moves partitions: what this member no longer holds is another member's lag.
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => lag.assigned(payload.memberAssignment));
     await consumer.connect();
     // A partition the group has never committed an offset for is read from its start, not its end.
     // Reading from the end loses records: a partition that first gets a record while the group is
@@ -106,6 +114,7 @@ export class KafkaBroker implements Broker {
         this.consumers.delete(consumer);
         await consumer.disconnect();
       },
+      lag: () => lag.byTopic(),
     };
   }
 

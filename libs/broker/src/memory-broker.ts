@@ -5,6 +5,8 @@ interface Group {
   handler: RecordHandler;
   queue: BrokerRecord[];
   draining: boolean;
+  /** By topic, the records queued or being handled: the group's lag. */
+  pending: Map<string, number>;
 }
 
 /**
@@ -23,6 +25,7 @@ export class MemoryBroker implements Broker {
     for (const group of this.groups.values()) {
       if (!group.topics.has(topic)) continue;
       group.queue.push(record);
+      group.pending.set(topic, (group.pending.get(topic) ?? 0) + 1);
       if (!group.draining) {
         group.draining = true;
         setImmediate(() => void this.drain(group));
@@ -35,12 +38,14 @@ export class MemoryBroker implements Broker {
     if (this.groups.has(groupId)) {
       throw new Error(`consumer group ${groupId} already has a member in this process`);
     }
-    this.groups.set(groupId, { topics: new Set(topics), handler, queue: [], draining: false });
+    const group: Group = { topics: new Set(topics), handler, queue: [], draining: false, pending: new Map() };
+    this.groups.set(groupId, group);
     return Promise.resolve({
       unsubscribe: () => {
         this.groups.delete(groupId);
         return Promise.resolve();
       },
+      lag: () => group.pending,
     });
   }
 
@@ -63,6 +68,7 @@ export class MemoryBroker implements Broker {
         } catch (error) {
           this.onHandlerError(error, record);
         }
+        group.pending.set(record.topic, (group.pending.get(record.topic) ?? 1) - 1);
       }
     }
     group.draining = false;

@@ -1,5 +1,6 @@
 import {
   ExpireMode,
+  type Address,
   FromFunctionCodec,
   ToFunctionCodec,
   type FromFunction,
@@ -67,7 +68,22 @@ export async function invokeBatch(fn: StatefulFunction, request: ToFunction): Pr
   };
 }
 
-export function createRequestReplyHandler(functions: readonly StatefulFunction[]): RequestReplyHandler {
+/** What one invocation batch was, for metrics and logs. */
+export interface BatchObservation {
+  /** The registered function's typename (`shop/order`; `egress/*` for a namespace's function). */
+  functionType: string;
+  target: Address;
+  /** Messages in the batch. */
+  size: number;
+  seconds: number;
+  /** Answered "state missing" (IncompleteInvocationContext): the runtime sends the batch again. */
+  incomplete: boolean;
+}
+
+export function createRequestReplyHandler(
+  functions: readonly StatefulFunction[],
+  observe?: (batch: BatchObservation) => void,
+): RequestReplyHandler {
   const byTypename = new Map(functions.map((fn) => [fn.typename, fn]));
   return async (bytes) => {
     const request = ToFunctionCodec.decode(bytes);
@@ -81,6 +97,16 @@ export function createRequestReplyHandler(functions: readonly StatefulFunction[]
     if (!fn) {
       throw new UnknownFunctionError(typename);
     }
-    return FromFunctionCodec.encode(await invokeBatch(fn, request));
+    if (!observe) return FromFunctionCodec.encode(await invokeBatch(fn, request));
+    const start = performance.now();
+    const response = await invokeBatch(fn, request);
+    observe({
+      functionType: fn.typename,
+      target,
+      size: request.invocation.invocations.length,
+      seconds: (performance.now() - start) / 1000,
+      incomplete: response.incomplete_invocation_context != null,
+    });
+    return FromFunctionCodec.encode(response);
   };
 }

@@ -20,8 +20,14 @@ function readBody(req: http.IncomingMessage): Promise<Uint8Array> {
 export function createFunctionServer(
   handler: RequestReplyHandler,
   onError: (error: unknown) => void = () => undefined,
+  /** Answers `GET /metrics` when given (Prometheus scrapes the functions beside StateFun's endpoint). */
+  metrics?: http.RequestListener,
 ): http.Server {
   return http.createServer((req, res) => {
+    if (metrics && req.method === 'GET' && req.url === '/metrics') {
+      metrics(req, res);
+      return;
+    }
     if (req.method === 'GET' && req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;

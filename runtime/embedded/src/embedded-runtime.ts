@@ -1,5 +1,6 @@
 import { KafkaProducerRecordCodec, addressOf, type EgressMessage } from '@shop/protos';
 import type { Broker, Subscription } from '@shop/broker';
+import type { Logger } from '@shop/observability';
 import { Dispatcher, type FunctionCaller } from './dispatcher';
 import { endpointFor, type ModuleConfig } from './module-config';
 
@@ -14,6 +15,8 @@ export interface EmbeddedRuntimeOptions {
   broker: Broker;
   call: FunctionCaller;
   onError?: (message: string, error: unknown) => void;
+  /** What it does, at info (start, stop) and debug (each ingress record and egress record). */
+  log?: Logger;
 }
 
 /** Consumes the ingress topics of module.yaml, runs the functions like StateFun, writes egress records. */
@@ -42,15 +45,21 @@ export class EmbeddedRuntime implements Runtime {
     this.subscription = await this.options.broker.subscribe('statefun', [...routes.keys()], (record) => {
       const route = routes.get(record.topic);
       if (!route) return;
+      this.options.log?.debug(
+        { topic: record.topic, key: record.key, targets: route.targets },
+        'ingress record',
+      );
       const argument = { typename: route.valueType, has_value: true, value: record.value };
       // Like StateFun's Kafka ingress: the record key is the target function's id.
       for (const target of route.targets) this.dispatcher.send(addressOf(target, record.key), argument);
     });
+    this.options.log?.info({ ingress_topics: [...routes.keys()] }, 'embedded runtime consuming');
   }
 
   async stop(): Promise<void> {
     await this.subscription?.unsubscribe();
     this.dispatcher.stop();
+    this.options.log?.info('embedded runtime stopped');
   }
 
   private egress(message: EgressMessage): void {
@@ -60,6 +69,7 @@ export class EmbeddedRuntime implements Runtime {
       return;
     }
     const record = KafkaProducerRecordCodec.decode(message.argument.value);
+    this.options.log?.debug({ egress: id, topic: record.topic, key: record.key }, 'egress record');
     void this.options.broker.publish(record.topic, record.key, record.value_bytes);
   }
 }

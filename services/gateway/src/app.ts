@@ -8,6 +8,8 @@ import {
   type Operation,
   type ReadReplies,
 } from '@shop/service-kit';
+import { Registry, observeRequests, type Logger } from '@shop/observability';
+import pino from 'pino';
 import { docsAssets, docsOperations } from './api/docs-operations';
 import { gatewayOperations } from './api/gateway-operations';
 import type { CorrelationStore } from './correlation/correlation-store';
@@ -16,6 +18,7 @@ import { GatewayIngress } from './gateway-ingress';
 import { strictRequests } from './http-server';
 import { jsonErrors } from './json-errors';
 import type { ReadinessCheck } from './readiness';
+import { gatewayMetrics, timedBroker, timedStore, type GatewayMetrics } from './gateway-metrics';
 
 export interface GatewayOptions {
   broker: Broker;
@@ -50,6 +53,13 @@ export interface GatewayOptions {
   replyMaxAgeMs?: number;
   /** The clock the reply age is measured with (tests move it). */
   now?: () => number;
+  /**
+   * Where the gateway's metrics go (default a registry nobody reads). Build them with `gatewayMetrics`
+   * to share them with the HTTP ingress.
+   */
+  metrics?: GatewayMetrics;
+  /** Where each request's line goes (at info), and the rest at their levels (default silent). */
+  log?: Logger;
 }
 
 export interface Gateway {
@@ -65,10 +75,13 @@ export interface Gateway {
 }
 
 export function createGateway(options: GatewayOptions): Gateway {
-  const { broker, store } = options;
+  const metrics = options.metrics ?? gatewayMetrics(new Registry());
+  const log = options.log ?? pino({ level: 'silent' });
+  const broker = timedBroker(options.broker, metrics);
+  const store = timedStore(options.store, metrics);
   const readReplies = options.readReplies ?? 'fast';
   const domains = options.domains ?? DOMAINS;
-  const ingress = new GatewayIngress(broker, store, options.replyTimeoutMs, readReplies);
+  const ingress = new GatewayIngress(broker, store, options.replyTimeoutMs, readReplies, metrics);
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -79,6 +92,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const operations: Operation[] = [
     ...gatewayOperations({
       store,
+      metrics,
       readReplies,
       mode: options.mode,
       version: options.version,
@@ -105,6 +119,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ],
   });
 
+  app.use(observeRequests({ server: 'rest', durations: metrics.requests, log }));
   app.use(strictRequests());
   app.use(operationsRouter(operations));
   app.use(docsAssets());
@@ -127,9 +142,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       const maxAge = options.replyMaxAgeMs ?? Infinity;
       const now = options.now ?? Date.now;
       subscription = await broker.subscribe('gateway', ReplyTopics, async (record) => {
+        metrics.consumed.inc({ topic: record.topic });
         if (now() - record.timestamp > maxAge) return;
         await store.deliver(record.key, record.value);
       });
+      metrics.watchLag(subscription);
     },
     drain() {
       draining = true;

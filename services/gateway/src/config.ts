@@ -35,6 +35,11 @@ export interface GatewayConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   /** SHOP_DOMAINS: the domain services this process runs (default all four; see domains.ts). */
   domains: Domain[];
+  /**
+   * METRICS_PORT: where `GET /metrics` is served on HOST (default 9464; 0: not served). With several
+   * replicas the cluster's primary serves it, every replica's metrics added up.
+   */
+  metricsPort: number;
   /** HTTP_INGRESS_*: the HTTP ingress's listener (default 0.0.0.0:5555, path prefix `in`). */
   httpIngress: HttpIngressConfig;
 }
@@ -62,6 +67,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     readReplies: envOneOf(env, 'READ_REPLIES', READ_REPLIES, 'fast'),
     logLevel: envOneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     domains: parseDomains(env.SHOP_DOMAINS),
+    metricsPort: envInt(env, 'METRICS_PORT', 9464, 0, 65535),
   };
   return { ...config, httpIngress: readHttpIngressConfig(env, config) };
 }

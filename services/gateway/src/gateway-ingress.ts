@@ -15,7 +15,9 @@ import {
   type IngressCommand,
   type ReadReplies,
 } from '@shop/service-kit';
+import { noteCorrelationId } from '@shop/observability';
 import type { CorrelationStore, Parked } from './correlation/correlation-store';
+import type { GatewayMetrics } from './gateway-metrics';
 
 /** Where a request that outlives its wait can be polled. */
 export const repliesPath = (correlationId: string): string => `/replies/${correlationId}`;
@@ -42,6 +44,7 @@ export class GatewayIngress implements Ingress {
     private readonly store: CorrelationStore,
     private readonly replyTimeoutMs: number,
     private readonly readReplies: ReadReplies,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   async dispatch<C extends { correlation_id: string }>(
@@ -50,6 +53,7 @@ export class GatewayIngress implements Ingress {
   ): Promise<void> {
     const { correlationId, request } = claimOf(res.req);
     res.set(CORRELATION_HEADER, correlationId);
+    noteCorrelationId(res, correlationId);
     const value = command.codec.encode(command.build(correlationId, this.readReplies === 'fast'));
     let parked: Parked | undefined;
     try {
@@ -70,10 +74,17 @@ export class GatewayIngress implements Ingress {
       await this.replay(res, correlationId, request);
       return;
     }
-    // Only a death of this replica before this point lets a poll call the request lost.
-    await parked.sent().catch(() => undefined);
-    const reply = await parked.reply;
+    this.metrics.parked.inc();
+    let reply: Uint8Array | undefined;
+    try {
+      // Only a death of this replica before this point lets a poll call the request lost.
+      await parked.sent().catch(() => undefined);
+      reply = await parked.reply;
+    } finally {
+      this.metrics.parked.dec();
+    }
     if (reply === undefined) {
+      this.metrics.late.inc();
       res.status(202).location(repliesPath(correlationId)).json({ correlation_id: correlationId });
       return;
     }

@@ -2,6 +2,7 @@ export * from './app';
 export * from './correlation/correlation-store';
 export * from './correlation/memory-correlation-store';
 export * from './gateway-ingress';
+export * from './gateway-metrics';
 export * from './correlation/redis-correlation-store';
 export * from './config';
 export * from './http-ingress/config';

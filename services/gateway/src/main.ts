@@ -1,6 +1,14 @@
 import cluster from 'node:cluster';
 import os from 'node:os';
-import { readGatewayConfig } from './config';
+import {
+  clusterSource,
+  createMetricsRegistry,
+  listenMetrics,
+  registrySource,
+  serveClusterScrapes,
+  type MetricsSource,
+} from '@shop/observability';
+import { readGatewayConfig, type GatewayConfig } from './config';
 import { startReplica } from './replica';
 
 /**
@@ -34,6 +42,7 @@ function main(): void {
       // A pause, so that a replica that cannot start (Kafka or Redis down) is not restarted in a hot loop.
       setTimeout(fork, 1000);
     });
+    serveMetrics(config, clusterSource());
     const ingress = config.httpIngress;
     process.stdout.write(
       `gateway: ${config.replicas} replicas on http://${config.host}:${config.port} (pid ${process.pid}); ` +
@@ -51,7 +60,10 @@ function main(): void {
     process.once('SIGTERM', stop);
     return;
   }
-  startReplica(config).then(
+  const registry = createMetricsRegistry();
+  if (cluster.isWorker) serveClusterScrapes(registry);
+  else serveMetrics(config, registrySource(registry));
+  startReplica(config, registry).then(
     (replica) => {
       const stop = () => {
         // Whatever close() waits for (requests parked until their reply timeout), the process ends by the
@@ -71,6 +83,18 @@ function main(): void {
       );
       process.exit(1);
     },
+  );
+}
+
+/** `GET /metrics` on METRICS_PORT, unless it is 0; a port in use is reported, not fatal: the shop still serves. */
+function serveMetrics(config: GatewayConfig, source: MetricsSource): void {
+  if (config.metricsPort === 0) return;
+  listenMetrics(source, config.metricsPort, config.host).then(
+    (server) => process.stdout.write(`gateway metrics on ${server.url}\n`),
+    (error: unknown) =>
+      process.stderr.write(
+        `gateway metrics not served: ${error instanceof Error ? error.message : String(error)}\n`,
+      ),
   );
 }
 

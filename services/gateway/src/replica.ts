@@ -1,7 +1,9 @@
 import pino from 'pino';
 import { KafkaBroker } from '@shop/broker';
+import type { Registry } from '@shop/observability';
 import { version } from '../package.json';
 import { createGateway } from './app';
+import { gatewayMetrics } from './gateway-metrics';
 import type { GatewayConfig } from './config';
 import { RedisCorrelationStore } from './correlation/redis-correlation-store';
 import { httpIngressRoutes } from './http-ingress/http-ingress';
@@ -9,8 +11,12 @@ import { listenHttpIngress, type HttpIngressServer } from './http-ingress/server
 import { listenHttp } from './http-server';
 
 /** One gateway replica on the real engines: commands to Kafka, replies from Kafka, correlation in Redis. */
-export async function startReplica(config: GatewayConfig): Promise<{ close(): Promise<void> }> {
+export async function startReplica(
+  config: GatewayConfig,
+  registry: Registry,
+): Promise<{ close(): Promise<void> }> {
   const log = pino({ level: config.logLevel }).child({ replica: config.replicaId });
+  const metrics = gatewayMetrics(registry);
   const broker = new KafkaBroker({
     brokers: config.kafkaBrokers,
     clientId: `gateway-${config.replicaId}`,
@@ -28,6 +34,7 @@ export async function startReplica(config: GatewayConfig): Promise<{ close(): Pr
     pathPrefix: config.httpIngress.pathPrefix,
     version,
     onError: (error) => log.error({ err: error }, 'HTTP ingress request failed'),
+    metrics,
   });
   const gateway = createGateway({
     broker,
@@ -37,6 +44,8 @@ export async function startReplica(config: GatewayConfig): Promise<{ close(): Pr
     mode: 'stack',
     version,
     onError: (error) => log.error({ err: error }, 'request failed'),
+    metrics,
+    log,
     routes: config.httpIngress.sharesRestPort ? [ingressRoutes] : [],
     domains: config.domains,
     replyMaxAgeMs: config.replyTtlSeconds * 1000,
@@ -46,7 +55,7 @@ export async function startReplica(config: GatewayConfig): Promise<{ close(): Pr
   // Before the REST port, so that a replica answering /healthz serves the ingress too.
   const ingress: HttpIngressServer | undefined = config.httpIngress.sharesRestPort
     ? undefined
-    : await listenHttpIngress(ingressRoutes, config.httpIngress);
+    : await listenHttpIngress(ingressRoutes, config.httpIngress, { metrics, log });
   const server = await listenHttp(gateway.app, config.port, config.host);
   log.info(
     { port: config.port, httpIngressPort: config.httpIngress.port, domains: config.domains },

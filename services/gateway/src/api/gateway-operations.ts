@@ -22,10 +22,12 @@ import {
 } from '@shop/service-kit';
 import type { CorrelationStore } from '../correlation/correlation-store';
 import { pollReply } from '../correlation/poll-reply';
+import type { GatewayMetrics } from '../gateway-metrics';
 import { checkReadiness, notReadyMessage, type ReadinessCheck } from '../readiness';
 
 export interface GatewayOperationsOptions {
   store: CorrelationStore;
+  metrics: GatewayMetrics;
   readReplies: ReadReplies;
   mode: string;
   version: string;
@@ -182,7 +184,7 @@ export function gatewayOperations(options: GatewayOperationsOptions): Operation[
         mutating: false,
       },
       async ({ correlation_id: id }, _req, res) => {
-        const reply = await pollReply(store, id, res);
+        const reply = await pollReply(store, id, res, options.metrics);
         if (!reply) return;
         const answer = replyToHttp(reply);
         res.status(answer.status).json(answer.body);

@@ -1,6 +1,8 @@
 import type { Response } from 'express';
 import { ReplyCodec, type Reply } from '@shop/protos';
 import { ShopError } from '@shop/service-kit';
+import { noteCorrelationId } from '@shop/observability';
+import type { GatewayMetrics } from '../gateway-metrics';
 import type { CorrelationStore } from './correlation-store';
 
 /**
@@ -11,7 +13,9 @@ export async function pollReply(
   store: CorrelationStore,
   id: string,
   res: Response,
+  metrics: Pick<GatewayMetrics, 'lost'>,
 ): Promise<Reply | undefined> {
+  noteCorrelationId(res, id);
   const found = await store.poll(id).catch((cause: unknown) => {
     throw new ShopError('UNAVAILABLE', 'replies cannot be read right now; retry later', { cause });
   });
@@ -21,6 +25,7 @@ export async function pollReply(
     return undefined;
   }
   if (found.status === 'lost') {
+    metrics.lost.inc();
     throw new ShopError(
       'REQUEST_LOST',
       `request ${id} was never sent: the gateway replica holding it stopped first; send it again`,

@@ -24,7 +24,9 @@ import {
   type Operation,
   type PathParam,
 } from '@shop/service-kit';
+import { Registry, noteCorrelationId } from '@shop/observability';
 import type { CorrelationStore, Parked } from '../correlation/correlation-store';
+import { gatewayMetrics, timedBroker, timedStore, type GatewayMetrics } from '../gateway-metrics';
 import { pollReply } from '../correlation/poll-reply';
 import { jsonErrors } from '../json-errors';
 import { messageOf } from './message';
@@ -44,6 +46,8 @@ export interface HttpIngressOptions {
   /** The largest body it reads (default 1 MiB); larger ones are refused with 413. */
   bodyLimitBytes?: number;
   onError?: (error: unknown) => void;
+  /** Where its publish, store and poll metrics go (default a registry nobody reads). */
+  metrics?: GatewayMetrics;
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -97,7 +101,10 @@ function readBody(req: Request, res: Response, limit: number): Promise<Buffer> {
  * paired egress, which sends it on with itself (`egress/<paired egress>/<correlation id>`) as the caller.
  */
 export function httpIngressOperations(options: HttpIngressOptions): Operation[] {
-  const { broker, store, pathPrefix } = options;
+  const { pathPrefix } = options;
+  const metrics = options.metrics ?? gatewayMetrics(new Registry());
+  const broker = timedBroker(options.broker, metrics);
+  const store = timedStore(options.store, metrics);
   const targets = options.targets ?? HttpIngressTargets;
   const tag = 'http-ingress';
   const correlationHeader = {
@@ -130,7 +137,7 @@ export function httpIngressOperations(options: HttpIngressOptions): Operation[] 
       },
       async ({ correlation_id: correlationId }, _req, res) => {
         res.set(REQUEST_CORRELATION_HEADER, correlationId);
-        const reply = await pollReply(store, correlationId, res);
+        const reply = await pollReply(store, correlationId, res, metrics);
         if (!reply) return;
         if (reply.result.kind !== 'message') {
           // A REST request's reply: its own poll is /replies/<id> on the REST port.
@@ -201,6 +208,7 @@ export function httpIngressOperations(options: HttpIngressOptions): Operation[] 
         }
 
         const correlationId = uuid();
+        noteCorrelationId(res, correlationId);
         const envelope = HttpIngressMessageCodec.encode({ target: { namespace, type, id }, message });
         let parked: Parked | undefined;
         try {

@@ -3,6 +3,8 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import express, { type Router } from 'express';
 import { ErrorCodes } from '@shop/protos';
+import { observeRequests, type Logger } from '@shop/observability';
+import type { GatewayMetrics } from '../gateway-metrics';
 import type { HttpIngressConfig } from './config';
 import { SERVER_OPTIONS, answerNodeRefusalsAsJson, strictRequests } from '../http-server';
 
@@ -20,12 +22,17 @@ export interface HttpIngressServer {
 export async function listenHttpIngress(
   routes: Router,
   config: HttpIngressConfig,
+  /** Where its request lines and durations go; none when absent. */
+  observed?: { metrics: GatewayMetrics; log: Logger },
 ): Promise<HttpIngressServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('case sensitive routing', true);
   app.set('strict routing', true);
+  if (observed) {
+    app.use(observeRequests({ server: 'ingress', durations: observed.metrics.requests, log: observed.log }));
+  }
   app.use(strictRequests());
   app.use(routes);
   app.use((req, res) => {

@@ -1,0 +1,6 @@
+export * from './registry';
+export * from './lean-histogram';
+export * from './request-observer';
+export * from './metrics-server';
+export type { Logger } from 'pino';
+export { Counter, Gauge, Histogram, Registry } from 'prom-client';
