@@ -1,4 +1,4 @@
-import { Counter, LATENCY_BUCKETS, LeanHistogram, type Logger, type Registry } from '@shop/observability';
+import { Counter, LATENCY_BUCKETS, SeriesHistogram, type Logger, type Registry } from '@shop/observability';
 import type { BatchObservation } from '@shop/statefun';
 import type { CheckoutOutcome } from './order/checkout-outcome';
 import type { FunctionEvents } from './telemetry';
@@ -26,14 +26,14 @@ export function functionObservers(registry: Registry, log: Logger): FunctionObse
     labelNames,
     registers,
   });
-  const batchSize = new LeanHistogram({
+  const batchSize = new SeriesHistogram({
     name: 'shop_function_batch_size',
     help: 'Messages per invocation request, by function type',
     labelNames,
     buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
     registers,
   });
-  const duration = new LeanHistogram({
+  const duration = new SeriesHistogram({
     name: 'shop_function_handler_duration_seconds',
     help: 'Handling one invocation batch, by function type',
     labelNames,

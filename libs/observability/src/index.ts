@@ -1,5 +1,5 @@
 export * from './registry';
-export * from './lean-histogram';
+export * from './series-histogram';
 export * from './request-observer';
 export * from './metrics-server';
 export type { Logger } from 'pino';

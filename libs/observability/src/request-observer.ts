@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { LeanHistogram } from './lean-histogram';
+import { SeriesHistogram } from './series-histogram';
 import { LATENCY_BUCKETS } from './registry';
 
 /** Which listener a request came in on. */
@@ -16,10 +16,10 @@ export const UNMATCHED_ROUTE = 'unmatched';
  */
 export const CLIENT_CLOSED_STATUS = 499;
 
-export type RequestDurations = LeanHistogram<'method' | 'route' | 'status' | 'server'>;
+export type RequestDurations = SeriesHistogram<'method' | 'route' | 'status' | 'server'>;
 
 export function requestDurations(registry: Registry): RequestDurations {
-  return new LeanHistogram({
+  return new SeriesHistogram({
     name: 'shop_http_request_duration_seconds',
     help: 'HTTP requests by method, route template, status and listener: time from arrival to the last byte of the answer',
     labelNames: ['method', 'route', 'status', 'server'],

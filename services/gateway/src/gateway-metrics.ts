@@ -3,7 +3,7 @@ import {
   Counter,
   Gauge,
   LATENCY_BUCKETS,
-  LeanHistogram,
+  SeriesHistogram,
   requestDurations,
   type HistogramSeries,
   type Registry,
@@ -17,8 +17,8 @@ export interface GatewayMetrics {
   readonly parked: Gauge;
   readonly late: Counter;
   readonly lost: Counter;
-  readonly store: LeanHistogram<'operation'>;
-  readonly publish: LeanHistogram<'topic'>;
+  readonly store: SeriesHistogram<'operation'>;
+  readonly publish: SeriesHistogram<'topic'>;
   readonly consumed: Counter<'topic'>;
   /** Reads the egress subscription's lag at each scrape. */
   watchLag(subscription: Subscription | undefined): void;
@@ -54,14 +54,14 @@ export function gatewayMetrics(registry: Registry): GatewayMetrics {
       help: 'Polls answered 410: the replica holding the request stopped before sending it',
       registers,
     }),
-    store: new LeanHistogram({
+    store: new SeriesHistogram({
       name: 'shop_correlation_store_duration_seconds',
       help: 'Correlation store calls by operation',
       labelNames: ['operation'],
       buckets: LATENCY_BUCKETS,
       registers,
     }),
-    publish: new LeanHistogram({
+    publish: new SeriesHistogram({
       name: 'shop_broker_publish_duration_seconds',
       help: 'Publishing one record (a command) to the broker, until it is acknowledged',
       labelNames: ['topic'],

@@ -1,5 +1,5 @@
 import { AggregatorRegistry, Histogram, Registry } from 'prom-client';
-import { LeanHistogram } from './lean-histogram';
+import { SeriesHistogram } from './series-histogram';
 
 const config = (registry: Registry) => ({
   name: 'shop_test_seconds',
@@ -16,23 +16,23 @@ const observations: [string, string, number][] = [
   ['/b', '200', 0.5],
 ];
 
-describe('observability > lean histogram', () => {
+describe('observability > series histogram', () => {
   it("exports exactly what prom-client's own Histogram exports for the same observations", async () => {
-    const leanRegistry = new Registry();
+    const boundRegistry = new Registry();
     const plainRegistry = new Registry();
-    const lean = new LeanHistogram({
-      ...config(leanRegistry),
-      labelNames: [...config(leanRegistry).labelNames],
+    const bound = new SeriesHistogram({
+      ...config(boundRegistry),
+      labelNames: [...config(boundRegistry).labelNames],
     });
     const plain = new Histogram({
       ...config(plainRegistry),
       labelNames: [...config(plainRegistry).labelNames],
     });
     for (const [route, status, value] of observations) {
-      lean.series(route, status).observe(value);
+      bound.series(route, status).observe(value);
       plain.observe({ route, status }, value);
     }
-    expect(await leanRegistry.metrics()).toBe(await plainRegistry.metrics());
+    expect(await boundRegistry.metrics()).toBe(await plainRegistry.metrics());
     // Exemplars aside (the shop records none), the JSON that cluster workers send is the same too.
     const withoutExemplars = async (registry: Registry) =>
       JSON.parse(
@@ -40,14 +40,14 @@ describe('observability > lean histogram', () => {
           key === 'exemplar' ? undefined : v,
         ),
       ) as unknown;
-    expect(await withoutExemplars(leanRegistry)).toEqual(await withoutExemplars(plainRegistry));
+    expect(await withoutExemplars(boundRegistry)).toEqual(await withoutExemplars(plainRegistry));
   });
 
   it('adds up across cluster workers', async () => {
     const workers = [new Registry(), new Registry()];
     for (const registry of workers) {
-      const lean = new LeanHistogram({ ...config(registry), labelNames: ['route', 'status'] });
-      lean.series('/a', '200').observe(0.05);
+      const bound = new SeriesHistogram({ ...config(registry), labelNames: ['route', 'status'] });
+      bound.series('/a', '200').observe(0.05);
     }
     const sum = AggregatorRegistry.aggregate(await Promise.all(workers.map((r) => r.getMetricsAsJSON())));
     const text = await sum.metrics();
@@ -56,7 +56,17 @@ describe('observability > lean histogram', () => {
   });
 
   it('refuses label values that do not match its label names', () => {
-    const lean = new LeanHistogram({ ...config(new Registry()), labelNames: ['route', 'status'] });
-    expect(() => lean.series('/a')).toThrow(/takes 2 label values/);
+    const bound = new SeriesHistogram({ ...config(new Registry()), labelNames: ['route', 'status'] });
+    expect(() => bound.series('/a')).toThrow(/label/i);
+  });
+
+  it('keeps counting into a bound series after a reset', async () => {
+    const registry = new Registry();
+    const bound = new SeriesHistogram({ ...config(registry), labelNames: ['route', 'status'] });
+    const series = bound.series('/a', '200');
+    series.observe(0.05);
+    bound.reset();
+    series.observe(0.05);
+    expect(await registry.metrics()).toMatch(/^shop_test_seconds_count\{route="\/a",status="200"\} 1$/m);
   });
 });
