@@ -44,8 +44,11 @@ if [[ ! -f "$DATA_DIR/kafka/meta.properties" ]]; then
 fi
 
 cds_flags kafka
-agent="-javaagent:$LIB_DIR/agents/jmx_prometheus_javaagent.jar=127.0.0.1:$KAFKA_METRICS_PORT:$CONF_OUT/kafka/jmx-exporter.yaml"
-cmd=("$JAVA" "${CDS[@]}" "$agent" "-Xms${KAFKA_HEAP:-512m}" "-Xmx${KAFKA_HEAP:-512m}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20
+# The JVM refuses to write a class-data archive while a java agent runs unless told it may (and then wants
+# the same flag to map the archive).
+agent=(-XX:+UnlockDiagnosticVMOptions -XX:+AllowArchivingWithJavaAgent
+  "-javaagent:$LIB_DIR/agents/jmx_prometheus_javaagent.jar=127.0.0.1:$KAFKA_METRICS_PORT:$CONF_OUT/kafka/jmx-exporter.yaml")
+cmd=("$JAVA" "${CDS[@]}" "${agent[@]}" "-Xms${KAFKA_HEAP:-512m}" "-Xmx${KAFKA_HEAP:-512m}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20
   -Djava.awt.headless=true -Dkafka.logs.dir="$LOG_DIR" -Dlog4j.configuration="file:$CONF_OUT/kafka/log4j.properties"
   -cp "$CP" kafka.Kafka "$conf")
 
