@@ -14,6 +14,7 @@ describe('bench > args', () => {
       noBaselines: false,
       soakMinutes: undefined,
       flinkRest: 'http://127.0.0.1:8081',
+      prometheus: 'http://127.0.0.1:9090',
       help: false,
     });
     expect(options.outDir).toMatch(/bench[/\\]results$/);
@@ -45,6 +46,8 @@ describe('bench > args', () => {
         '--profile',
         '--no-baselines',
         '--flink-rest=http://localhost:9081',
+        '--prometheus',
+        'http://127.0.0.1:19090',
       ]),
     ).toEqual({
       url: 'http://127.0.0.1:8000',
@@ -58,6 +61,7 @@ describe('bench > args', () => {
       noBaselines: true,
       soakMinutes: undefined,
       flinkRest: 'http://localhost:9081',
+      prometheus: 'http://127.0.0.1:19090',
       help: false,
     });
   });
@@ -104,6 +108,10 @@ describe('bench > args', () => {
     ],
     [['--flink-rest', 'http://127.0.0.1:8081/jobs'], /--flink-rest is a base URL, without a path/],
     [['--flink-rest'], /--flink-rest needs a value/],
+    [
+      ['--prometheus', 'http://10.0.0.1:9090'],
+      /--prometheus must point at this machine.*loopback addresses only/,
+    ],
   ])('refuses %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);

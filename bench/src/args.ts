@@ -25,6 +25,8 @@ export interface BenchOptions {
   soakMinutes: number | undefined;
   /** Flink's REST API (loopback only), asked for checkpoint figures when the shop is the stack. */
   flinkRest: string;
+  /** The stack's Prometheus (loopback only), whose graphs of the run the HTML report links to. */
+  prometheus: string;
   help: boolean;
 }
 
@@ -43,6 +45,8 @@ export const USAGE = `usage: npm run bench -- [options]
                        every process's memory stay flat; instead of the baselines and the scenarios
   --flink-rest URL     Flink's REST API, for checkpoint figures against the stack (loopback only;
                        default http://127.0.0.1:8081)
+  --prometheus URL     the stack's Prometheus: the HTML report links its graphs of the run's time window
+                       when the shop is the stack (loopback only; default http://127.0.0.1:9090)
   --help               this text`;
 
 /** A mistake in the command line, said so that the user can fix it. */
@@ -102,6 +106,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     noBaselines: given.has('no-baselines'),
     soakMinutes: soak === undefined ? undefined : minutes(soak, 'soak', 0.1, 1440),
     flinkRest: loopbackUrl(text('flink-rest') ?? DEFAULT_FLINK_REST, 'flink-rest'),
+    prometheus: loopbackUrl(text('prometheus') ?? DEFAULT_PROMETHEUS, 'prometheus'),
     help: given.has('help'),
   };
 }
@@ -117,8 +122,15 @@ const KNOWN = new Set([
   'out',
   'soak',
   'flink-rest',
+  'prometheus',
 ]);
 const DEFAULT_FLINK_REST = 'http://127.0.0.1:8081';
+const DEFAULT_PROMETHEUS = 'http://127.0.0.1:9090';
+const EXAMPLES: Record<string, string> = {
+  url: 'http://127.0.0.1:8000',
+  'flink-rest': DEFAULT_FLINK_REST,
+  prometheus: DEFAULT_PROMETHEUS,
+};
 
 function integer(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -143,7 +155,7 @@ function minutes(raw: string, name: string, min: number, max: number): number {
  * loopback addresses (127.0.0.0/8, ::1, localhost).
  */
 export function loopbackUrl(raw: string, option = 'url'): string {
-  const example = option === 'url' ? 'http://127.0.0.1:8000' : DEFAULT_FLINK_REST;
+  const example = EXAMPLES[option] ?? DEFAULT_FLINK_REST;
   let url: URL;
   try {
     url = new URL(raw);

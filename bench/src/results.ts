@@ -31,6 +31,8 @@ export interface BenchReport {
     soakMinutes: number | null;
     /** Flink's REST API, asked when the shop is the stack; null otherwise. */
     flinkRest: string | null;
+    /** The stack's Prometheus, linked from the HTML report when the shop is the stack; null otherwise. */
+    prometheus: string | null;
   };
   shop: {
     url: string;

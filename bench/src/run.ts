@@ -202,6 +202,7 @@ export async function runBench(
       stressSize: options.stressSize,
       soakMinutes: options.soakMinutes ?? null,
       flinkRest,
+      prometheus: mode === 'stack' ? options.prometheus : null,
     },
     shop: { url, startedBy: shopTarget ? 'bench' : 'url', mode },
     baselines,

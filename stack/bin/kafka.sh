@@ -3,7 +3,9 @@
 # Formats the storage in .stack/data/kafka once, then starts kafka.Kafka in the background (pid file
 # .stack/run/kafka.pid, log .stack/logs/kafka.log, JVM stdout .stack/logs/kafka.out) and waits until the
 # broker answers. `kafka.sh --foreground` runs it attached instead (Ctrl-C stops it).
-# Env: KAFKA_HEAP (default 512m), STACK_DIR.
+# Metrics: the Prometheus JMX exporter runs in the broker as a java agent, on 127.0.0.1:$KAFKA_METRICS_PORT
+# (default 9404), with the rules in stack/conf/kafka/jmx-exporter.yaml.
+# Env: KAFKA_HEAP (default 512m), KAFKA_METRICS_PORT, STACK_DIR.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -18,11 +20,13 @@ if is_running kafka kafka.Kafka; then
   exit 0
 fi
 port_open 9092 && die "port 9092 is taken by a process this stack did not start"
+port_open "$KAFKA_METRICS_PORT" && die "port $KAFKA_METRICS_PORT (Kafka metrics) is taken by a process this stack did not start"
 
 conf="$CONF_OUT/kafka/server.properties"
 render "$STACK_SRC/conf/kafka/server.properties" "$conf"
 cp "$STACK_SRC/conf/kafka/log4j.properties" "$CONF_OUT/kafka/log4j.properties"
 cp "$STACK_SRC/conf/kafka/tools-log4j.properties" "$CONF_OUT/kafka/tools-log4j.properties"
+cp "$STACK_SRC/conf/kafka/jmx-exporter.yaml" "$CONF_OUT/kafka/jmx-exporter.yaml"
 mkdir -p "$DATA_DIR/kafka"
 
 CP="$LIB_DIR/kafka/*"
@@ -40,8 +44,12 @@ if [[ ! -f "$DATA_DIR/kafka/meta.properties" ]]; then
 fi
 
 cds_flags kafka
+# The JVM refuses to write a class-data archive while a java agent runs unless told it may (and then wants
+# the same flag to map the archive).
+agent=(-XX:+UnlockDiagnosticVMOptions -XX:+AllowArchivingWithJavaAgent
+  "-javaagent:$LIB_DIR/agents/jmx_prometheus_javaagent.jar=127.0.0.1:$KAFKA_METRICS_PORT:$CONF_OUT/kafka/jmx-exporter.yaml")
 # The whole heap touched at start (AlwaysPreTouch), as for the TaskManager: RSS is flat from the first request.
-cmd=("$JAVA" "${CDS[@]}" "-Xms${KAFKA_HEAP:-512m}" "-Xmx${KAFKA_HEAP:-512m}" -XX:+AlwaysPreTouch -XX:+UseG1GC -XX:MaxGCPauseMillis=20
+cmd=("$JAVA" "${CDS[@]}" "${agent[@]}" "-Xms${KAFKA_HEAP:-512m}" "-Xmx${KAFKA_HEAP:-512m}" -XX:+AlwaysPreTouch -XX:+UseG1GC -XX:MaxGCPauseMillis=20
   -Djava.awt.headless=true -Dkafka.logs.dir="$LOG_DIR" -Dlog4j.configuration="file:$CONF_OUT/kafka/log4j.properties"
   -cp "$CP" kafka.Kafka "$conf")
 
@@ -58,4 +66,4 @@ if ! wait_for 90 "kafka" port_open 9092; then
   is_running kafka kafka.Kafka || die "kafka exited during start-up (see $LOG_DIR/kafka.log, $LOG_DIR/kafka.out)"
   die "kafka not listening on 9092 after 90 s (see $LOG_DIR/kafka.log)"
 fi
-say "kafka: started (pid $(cat "$(pidfile kafka)")) on $KAFKA_BOOTSTRAP in $(( $(now_ms) - t0 )) ms; log $LOG_DIR/kafka.log"
+say "kafka: started (pid $(cat "$(pidfile kafka)")) on $KAFKA_BOOTSTRAP in $(( $(now_ms) - t0 )) ms, metrics :$KAFKA_METRICS_PORT; log $LOG_DIR/kafka.log"

@@ -18,6 +18,14 @@ FLINK_REST_PORT="${FLINK_REST_PORT:-8081}"
 FUNCTIONS_PORT="${FUNCTIONS_PORT:-8001}"
 MODULE_YAML="${MODULE_YAML:-$REPO_ROOT/statefun/module.yaml}"
 MODULE_RENDERED="$CONF_OUT/module.yaml"         # MODULE_YAML with loopback addresses (render_module)
+# Metrics endpoints (the root README's "Observing it"): Flink's Prometheus reporter on the JobManager and the
+# TaskManager, the JMX exporter agent in Kafka, redis_exporter, the gateway's METRICS_PORT, Prometheus itself.
+FLINK_JM_METRICS_PORT="${FLINK_JM_METRICS_PORT:-9249}"
+FLINK_TM_METRICS_PORT="${FLINK_TM_METRICS_PORT:-9250}"
+KAFKA_METRICS_PORT="${KAFKA_METRICS_PORT:-9404}"
+REDIS_EXPORTER_PORT="${REDIS_EXPORTER_PORT:-9121}"
+GATEWAY_METRICS_PORT="${METRICS_PORT:-9464}"
+PROMETHEUS_PORT="${PROMETHEUS_PORT:-9090}"
 CHECKPOINT_INTERVAL="${STATEFUN_CHECKPOINT_INTERVAL:-500ms}"
 CHECKPOINT_MIN_PAUSE="${STATEFUN_CHECKPOINT_MIN_PAUSE:-0ms}"
 # At most the Kafka egress's pool of transactional producers (5): more would fail the job.
@@ -97,7 +105,10 @@ cds_flags() {
   CDS+=(-Xlog:cds=off -Xlog:cds+dynamic=off)
 }
 
-libs_present() { [[ -f "$LIB_DIR/.stamp" && -d "$LIB_DIR/kafka" && -d "$LIB_DIR/flink" && -d "$LIB_DIR/job" ]]; }
+libs_present() {
+  [[ -f "$LIB_DIR/.stamp" && -d "$LIB_DIR/kafka" && -d "$LIB_DIR/flink" && -d "$LIB_DIR/job" ]] \
+    && [[ -d "$LIB_DIR/plugins/metrics-prometheus" && -f "$LIB_DIR/agents/jmx_prometheus_javaagent.jar" ]]
+}
 require_libs() { libs_present || die "runtime jars missing in $LIB_DIR: run stack/bin/install.sh"; }
 
 # ---- processes ----------------------------------------------------------------------------------
@@ -155,6 +166,8 @@ wait_for() {
 # ---- config templates ---------------------------------------------------------------------------
 # render SRC DST: fill in ${STACK_DIR} ${MODULE_YAML} (the rendered module) ${CHECKPOINT_INTERVAL}
 # ${CHECKPOINT_MIN_PAUSE} ${CONCURRENT_CHECKPOINTS} ${STATE_BACKEND} ${BUFFER_TIMEOUT} ${PARALLELISM} ${REST_PORT} ${WEB_TMP}
+# ${FLINK_JM_METRICS_PORT} ${FUNCTIONS_PORT} ${GATEWAY_METRICS_PORT} ${FLINK_TM_METRICS_PORT} ${KAFKA_METRICS_PORT}
+# ${REDIS_EXPORTER_PORT} ${PROMETHEUS_PORT}
 # (placeholders that keep the templates valid YAML / properties).
 # Flink unpacks its web dashboard (.js files) into web.tmpdir: outside the repo, so that the repo's
 # ESLint (which does not read .gitignore) never sees them.
@@ -171,6 +184,13 @@ render() {
       -e "s#\${PARALLELISM}#$STATEFUN_PARALLELISM#g" \
       -e "s#\${REST_PORT}#$FLINK_REST_PORT#g" \
       -e "s#\${WEB_TMP}#$WEB_TMP#g" \
+      -e "s#\${FLINK_JM_METRICS_PORT}#$FLINK_JM_METRICS_PORT#g" \
+      -e "s#\${FLINK_TM_METRICS_PORT}#$FLINK_TM_METRICS_PORT#g" \
+      -e "s#\${KAFKA_METRICS_PORT}#$KAFKA_METRICS_PORT#g" \
+      -e "s#\${REDIS_EXPORTER_PORT}#$REDIS_EXPORTER_PORT#g" \
+      -e "s#\${GATEWAY_METRICS_PORT}#$GATEWAY_METRICS_PORT#g" \
+      -e "s#\${FUNCTIONS_PORT}#$FUNCTIONS_PORT#g" \
+      -e "s#\${PROMETHEUS_PORT}#$PROMETHEUS_PORT#g" \
       "$1" >"$2.tmp"
   # shellcheck disable=SC2016 # a literal ${NAME} is what is searched for
   if grep -n '\${[A-Z_]*}' "$2.tmp" >&2; then die "unfilled placeholder in $1"; fi

@@ -52,15 +52,15 @@ resource_params() { # GET_JM_RESOURCE_PARAMS | GET_TM_RESOURCE_PARAMS -> file wi
     | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p' | tail -2 >"$RUN_DIR/$1"
 }
 
-start_flink() { # NAME CLASS PARAMS [JVM FLAG...]
+start_flink() { # NAME CLASS PARAMS [DYNAMIC PROPERTY...]; more JVM flags in JVM_FLAGS
   local name="$1" class="$2" jvm dyn
   jvm="$(sed -n 1p "$RUN_DIR/$3")"; dyn="$(sed -n 2p "$RUN_DIR/$3")"
   shift 3
   cds_flags "$name"
   # shellcheck disable=SC2086 # jvm and dyn are lists of flags
-  start_bg "$name" "$LOG_DIR/$name.out" "$JAVA" "${CDS[@]}" $jvm "$@" "${JAVA17_OPENS[@]}" -XX:+UseG1GC \
+  start_bg "$name" "$LOG_DIR/$name.out" "$JAVA" "${CDS[@]}" $jvm ${JVM_FLAGS:-} "${JAVA17_OPENS[@]}" -XX:+UseG1GC \
     -Dlog.file="$LOG_DIR/$name.log" -Dlog4j.configurationFile="file:$CONF/log4j.properties" \
-    -cp "$CP" "$class" --configDir "$CONF" $dyn
+    -cp "$CP" "$class" --configDir "$CONF" $dyn "$@"
 }
 
 rm -f "$RUN_DIR/GET_JM_RESOURCE_PARAMS" "$RUN_DIR/GET_TM_RESOURCE_PARAMS"
@@ -77,7 +77,9 @@ done
 jm_up || start_flink flink-jobmanager "$JM_CLASS" GET_JM_RESOURCE_PARAMS
 # The TaskManager's heap is touched whole at start (-Xms is -Xmx already): otherwise its RSS climbs by
 # ~500 MB over the first minutes under load as G1 spreads into it, and a soak cannot tell that from a leak.
-tm_up || start_flink flink-taskmanager "$TM_CLASS" GET_TM_RESOURCE_PARAMS -XX:+AlwaysPreTouch
+# flink-conf.yaml's reporter port is the JobManager's; the TaskManager's Prometheus reporter gets its own.
+tm_up || JVM_FLAGS=-XX:+AlwaysPreTouch start_flink flink-taskmanager "$TM_CLASS" GET_TM_RESOURCE_PARAMS \
+  -D "metrics.reporter.prom.port=$FLINK_TM_METRICS_PORT"
 
 tm_registered() { [[ "$($REST taskmanagers 2>/dev/null || echo 0)" -ge 1 ]]; }
 if ! wait_for 120 "taskmanager" tm_registered; then

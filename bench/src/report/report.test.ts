@@ -53,6 +53,7 @@ function sampleReport(): BenchReport {
       stressSize: 100,
       soakMinutes: null,
       flinkRest: null,
+      prometheus: null,
     },
     shop: { url: 'http://127.0.0.1:1', startedBy: 'bench', mode: 'embedded' },
     baselines,
@@ -170,6 +171,23 @@ describe('bench > report', () => {
     // Text from the results is escaped, never markup.
     expect(html).toContain('test &#60;cpu&#62;');
     expect(html).not.toContain('test <cpu>');
+  });
+
+  it("links the stack's Prometheus graphs over the run's time window, only when the shop was the stack", () => {
+    const report = sampleReport();
+    expect(renderHtml(report)).not.toContain('/graph?');
+    const html = renderHtml({
+      ...report,
+      options: { ...report.options, prometheus: 'http://127.0.0.1:9090' },
+    });
+    const href = /<a href="([^"]+)">The stack's Prometheus over this run<\/a>/.exec(html)?.[1];
+    expect(href).toBeDefined();
+    // the & of the query string is escaped in the attribute, as HTML wants
+    const url = new URL(href!.replace(/&#38;/g, '&'));
+    expect(url.origin + url.pathname).toBe('http://127.0.0.1:9090/graph');
+    // the run (03:04:05 to 03:05:05) with 30 s on each side
+    expect(url.searchParams.get('g0.end_input')).toBe('2025-01-02 03:05:35');
+    expect(url.searchParams.get('g0.range_input')).toBe('120s');
   });
 
   it('says FAILED when the consistency check found violations', () => {

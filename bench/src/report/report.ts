@@ -6,6 +6,7 @@ import { passed } from '../results';
 import { formatSoak, type SoakResult } from '../soak';
 import type { ResourceFigures } from '../stack/monitor';
 import { formatVerdict } from '../verifier';
+import { prometheusGraphUrl } from './prometheus';
 import { CHECKPOINT_COLUMNS, checkpointRows, PROCESS_COLUMNS, processRows, resourceNotes } from './resources';
 import { SUMMARY_COLUMNS, summaryRows } from './summary';
 import { escapeXml, latencyHistogramSvg, lineChartSvg, throughputSvg } from './svg';
@@ -136,6 +137,16 @@ export function renderHtml(report: BenchReport): string {
   const timed = [...report.baselines, ...report.phases].filter((phase) => phase.scenario !== 'consistency');
   const sections: string[] = [];
   sections.push(`<h2>Summary</h2>\n${summary}`);
+  if (report.options.prometheus !== null) {
+    const window = { from: new Date(report.startedAt), to: new Date(report.finishedAt) };
+    const href = prometheusGraphUrl(report.options.prometheus, window);
+    sections.push(
+      `<h2>Metrics</h2>\n<p><a href="${escapeXml(href)}">The stack's Prometheus over this run</a> ` +
+        `(${escapeXml(report.startedAt)} to ${escapeXml(report.finishedAt)}): request rate and p99 by route, ` +
+        `Flink's checkpoint duration, CPU per process. The Grafana dashboard ` +
+        `(deploy/grafana/dashboards/statefun-shop.json) shows the rest.</p>`,
+    );
+  }
   if (report.consistency) {
     const c = report.consistency;
     const f = c.verdict.figures;

@@ -26,6 +26,12 @@ kind: io.statefun.kafka.v1/egress
 spec: {id: shop/replies, address: "kafka:9092"}
 `;
 
+// A dashboard of one panel on the provisioned data source, and the ConfigMap the overlay ships it in.
+const DASHBOARD = JSON.stringify({
+  panels: [{ id: 1, title: 'Up', datasource: { uid: 'prometheus' }, targets: [{ expr: 'up' }] }],
+});
+const DATASOURCES = 'datasources: [{name: Prometheus, uid: prometheus, type: prometheus}]\n';
+
 const write = (root: string, file: string, text: string) => {
   fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
   fs.writeFileSync(path.join(root, file), text);
@@ -43,6 +49,8 @@ function fixtureRepo(): string {
   write(root, 'statefun/flink-conf.yaml', 'io.tmp.dirs: /opt/flink/local/tmp\n');
   write(root, 'docker-compose.yml', 'services: {}\n');
   write(root, 'k8s/overlays/local/kustomization.yaml', 'resources: []\n');
+  write(root, 'deploy/grafana/dashboards/shop.json', DASHBOARD);
+  write(root, 'deploy/grafana/provisioning/datasources/prometheus.yaml', DATASOURCES);
   return root;
 }
 
@@ -72,6 +80,11 @@ apiVersion: v1
 kind: Service
 metadata: {name: kafka, namespace: shop}
 spec: {ports: [{port: 9092}]}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: dashboards, namespace: shop}
+data: {shop.json: '${DASHBOARD}'}
 `;
 
 function fakeTool(output: (target: string, cwd: string) => string): Tool {
@@ -109,6 +122,7 @@ describe('validate-deploy > the whole run', () => {
       ['flink paths', []],
       ['probes & resources', []],
       ['references', []],
+      ['dashboards', []],
     ]);
     expect(results.find((r) => r.name === 'env')!.notes).toEqual([
       'functions runs functions (+0 workspaces): reads FUNCTIONS_PORT; must be set: none',

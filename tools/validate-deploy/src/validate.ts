@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { STATEFUN_FILES, checkConfigFiles } from './config-files';
+import { dashboardConfigMapProblems, dashboardProblems, provisionedUids, type RepoFile } from './dashboards';
 import { checkFlinkPaths } from './flink-paths';
 import { checkEnv, type CodeEnv } from './env';
 import { checkImages, imageUses } from './images';
@@ -27,6 +28,19 @@ import { parseDocuments } from './yaml-docs';
 export const MODULE_FILE = 'statefun/module.yaml';
 export const TOPICS_FILE = 'statefun/topics.txt';
 export const FLINK_CONF_FILE = 'statefun/flink-conf.yaml';
+export const DASHBOARDS_DIR = 'deploy/grafana/dashboards';
+export const DATASOURCES_DIR = 'deploy/grafana/provisioning/datasources';
+
+/** The files of a repo folder whose names end in one of `extensions`, sorted. */
+function filesIn(root: string, dir: string, extensions: readonly string[]): RepoFile[] {
+  const full = path.join(root, dir);
+  if (!fs.existsSync(full)) return [];
+  return fs
+    .readdirSync(full)
+    .filter((name) => extensions.some((ext) => name.endsWith(ext)))
+    .sort()
+    .map((name) => ({ file: `${dir}/${name}`, text: fs.readFileSync(path.join(full, name), 'utf8') }));
+}
 
 export interface Tools {
   kustomize: ToolResult;
@@ -242,6 +256,27 @@ export function validate(root: string, tools: Tools, code: CodeTopology): CheckR
           ? []
           : [`${o.dir} expects Secrets made outside it: ${secrets.join(', ')}`];
       }),
+    ),
+  );
+
+  // 10. Grafana dashboards: they parse, every panel queries, their data source is provisioned, and every
+  // overlay ships them unchanged.
+  const dashboards = filesIn(root, DASHBOARDS_DIR, ['.json']);
+  const provisioned = provisionedUids(filesIn(root, DATASOURCES_DIR, ['.yaml', '.yml']));
+  const dashboardChecks = dashboards.map((d) => dashboardProblems(d, provisioned.uids));
+  results.push(
+    result(
+      'dashboards',
+      `${plural(dashboards.length, 'dashboard')}, ${plural(
+        dashboardChecks.reduce((n, c) => n + c.panels, 0),
+        'panel',
+      )}; data sources provisioned: ${[...provisioned.uids].join(', ') || 'none'}`,
+      [
+        ...(dashboards.length === 0 ? [{ file: DASHBOARDS_DIR, message: 'has no dashboard' }] : []),
+        ...provisioned.problems,
+        ...dashboardChecks.flatMap((c) => c.problems),
+        ...dashboardConfigMapProblems(dashboards, overlays),
+      ],
     ),
   );
   return results;
