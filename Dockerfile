@@ -19,6 +19,7 @@ COPY protos/package.json protos/
 COPY libs/statefun/package.json libs/statefun/
 COPY libs/broker/package.json libs/broker/
 COPY libs/service-kit/package.json libs/service-kit/
+COPY libs/observability/package.json libs/observability/
 COPY functions/package.json functions/
 COPY runtime/embedded/package.json runtime/embedded/
 COPY services/users/package.json services/users/
@@ -62,12 +63,12 @@ WORKDIR /app
 # cluster workers, which it waits for.
 USER node
 
-# ---- gateway: REST API (8000) and HTTP ingress (5555); with SHOP_DOMAINS, a domain service ---------------
+# ---- gateway: REST API (8000), HTTP ingress (5555), /metrics (9464); with SHOP_DOMAINS, a domain service
 FROM runtime AS gateway
 LABEL org.opencontainers.image.title="statefun-shop gateway" \
       org.opencontainers.image.description="REST gateway and domain services of statefun-shop"
 COPY --from=gateway-files /out/ /app/
-EXPOSE 8000 5555
+EXPOSE 8000 5555 9464
 # Liveness: is the process answering? /readyz (Kafka and Redis reachable) is for orchestrators that
 # route traffic; a Docker health check that failed on a Kafka outage would get healthy replicas
 # replaced under Swarm. node's fetch, since the slim image has neither curl nor wget.

@@ -10,10 +10,10 @@ target=${1:?usage: image-layout.sh gateway|functions OUT}
 out=${2:?usage: image-layout.sh gateway|functions OUT}
 case "$target" in
   gateway)
-    workspaces="protos libs/broker libs/service-kit services/users services/payments services/stock services/orders services/gateway"
+    workspaces="protos libs/observability libs/broker libs/service-kit services/users services/payments services/stock services/orders services/gateway"
     ;;
   functions)
-    workspaces="protos libs/statefun functions"
+    workspaces="protos libs/observability libs/statefun functions"
     ;;
   *)
     echo "image-layout.sh: unknown target '$target' (gateway or functions)" >&2
