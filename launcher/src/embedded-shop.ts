@@ -97,6 +97,7 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions): Promise<R
     version,
     onError: (error) => onError('request failed', error),
     metrics,
+    timeTransport: false,
     log: log.child({ part: 'gateway' }),
     routes: ingressRoutes && ingressConfig?.sharesRestPort ? [ingressRoutes] : [],
   });

@@ -58,6 +58,13 @@ export interface GatewayOptions {
    * to share them with the HTTP ingress.
    */
   metrics?: GatewayMetrics;
+  /**
+   * Whether each correlation-store call and each publish is timed (`shop_correlation_store_duration_seconds`,
+   * `shop_broker_publish_duration_seconds`). Default true: on the stack they are the hops to Redis and Kafka.
+   * The embedded shop turns it off: its store and broker are in-process maps with no hop to time, and the
+   * timing would cost a promise and an observation per call on every request.
+   */
+  timeTransport?: boolean;
   /** Where each request's line goes (at info), and the rest at their levels (default silent). */
   log?: Logger;
 }
@@ -77,8 +84,9 @@ export interface Gateway {
 export function createGateway(options: GatewayOptions): Gateway {
   const metrics = options.metrics ?? gatewayMetrics(new Registry());
   const log = options.log ?? pino({ level: 'silent' });
-  const broker = timedBroker(options.broker, metrics);
-  const store = timedStore(options.store, metrics);
+  const timeTransport = options.timeTransport ?? true;
+  const broker = timeTransport ? timedBroker(options.broker, metrics) : options.broker;
+  const store = timeTransport ? timedStore(options.store, metrics) : options.store;
   const readReplies = options.readReplies ?? 'fast';
   const domains = options.domains ?? DOMAINS;
   const ingress = new GatewayIngress(broker, store, options.replyTimeoutMs, readReplies, metrics);
