@@ -1,29 +1,101 @@
+import cluster from 'node:cluster';
 import pino from 'pino';
-import { createMetricsRegistry, metricsHandler, registrySource } from '@shop/observability';
+import {
+  answerWorkerScrapes,
+  clusterSource,
+  createMetricsRegistry,
+  metricsHandler,
+  primarySource,
+  registrySource,
+  serveClusterScrapes,
+  type MetricsSource,
+} from '@shop/observability';
 import { createFunctionServer, listen } from '@shop/statefun';
 import { createShopHandler, functionObservers } from './index';
 
 /**
  * The functions' HTTP server, as StateFun's `io.statefun.endpoints.v2/http` endpoint calls it
  * (statefun/module.yaml). FUNCTIONS_PORT (default 8001) and FUNCTIONS_HOST (default 0.0.0.0).
+ *
+ * FUNCTIONS_WORKERS (default 1) servers share the port through Node's cluster module, as replicas share a
+ * Kubernetes Service: the functions keep no state between calls (StateFun sends each call its state), so
+ * any server can answer any call. A server that dies is replaced; the calls it held fail, and StateFun
+ * sends them again on another connection.
  */
 async function main(): Promise<void> {
   const log = pino({ level: process.env.LOG_LEVEL || 'info' });
-  const rawPort = process.env.FUNCTIONS_PORT || '8001';
-  if (!/^\d+$/.test(rawPort) || Number(rawPort) > 65535)
-    throw new Error(`FUNCTIONS_PORT must be a port number, got "${rawPort}"`);
+  const port = readPort(process.env.FUNCTIONS_PORT || '8001');
+  const workers = readWorkers(process.env.FUNCTIONS_WORKERS || '1');
+  if (cluster.isPrimary && workers > 1) supervise(workers, log);
+  else await serve(port, log);
+}
+
+async function serve(port: number, log: pino.Logger): Promise<void> {
   const registry = createMetricsRegistry();
+  // In a cluster the scrape lands on any server: it answers with every server's metrics, through the primary.
+  let metrics: MetricsSource = registrySource(registry);
+  if (cluster.isWorker) {
+    serveClusterScrapes(registry);
+    metrics = primarySource({
+      send: (message) => process.send?.(message),
+      on: (event, listener) => process.on(event, listener),
+      off: (event, listener) => process.off(event, listener),
+    });
+  }
   const server = createFunctionServer(
     createShopHandler({ observers: functionObservers(registry, log) }),
     (error) => log.error({ err: error }, 'invocation failed'),
     // Beside StateFun's endpoint, on the same port: one port to open and scrape per functions process.
-    metricsHandler(registrySource(registry)),
+    metricsHandler(metrics),
   );
-  const port = await listen(server, Number(rawPort), process.env.FUNCTIONS_HOST || '0.0.0.0');
-  log.info({ port }, 'shop functions serving the StateFun request-reply protocol, and GET /metrics');
+  const bound = await listen(server, port, process.env.FUNCTIONS_HOST || '0.0.0.0');
+  log.info({ port: bound }, 'shop functions serving the StateFun request-reply protocol, and GET /metrics');
   const stop = () => server.close(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** The cluster's primary: starts the servers, replaces one that dies, answers their metrics scrapes. */
+function supervise(workers: number, log: pino.Logger): void {
+  // The kernel hands connections out (as in the gateway): a connection passed by the primary to a server
+  // that dies at that moment would never be closed, and StateFun would wait for it until its call timeout.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  let stopping = false;
+  const fork = () => cluster.fork();
+  for (let i = 0; i < workers; i++) fork();
+  cluster.on('message', answerWorkerScrapes(clusterSource()));
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    log.warn(
+      { pid: worker.process.pid, exit: signal ?? code },
+      'functions server exited; starting a new one in 1 s',
+    );
+    // A pause, so that a server that cannot start is not restarted in a hot loop.
+    setTimeout(fork, 1000);
+  });
+  log.info({ pid: process.pid, workers }, 'shop functions: cluster primary');
+  const stop = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+    setTimeout(() => process.exit(1), 10_000).unref();
+    cluster.on('exit', () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function readPort(raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535)
+    throw new Error(`FUNCTIONS_PORT must be a port number, got "${raw}"`);
+  return Number(raw);
+}
+
+function readWorkers(raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 64)
+    throw new Error(`FUNCTIONS_WORKERS must be a whole number from 1 to 64, got "${raw}"`);
+  return Number(raw);
 }
 
 main().catch((error: unknown) => {

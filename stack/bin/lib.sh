@@ -21,7 +21,7 @@ MODULE_RENDERED="$CONF_OUT/module.yaml"         # MODULE_YAML with loopback addr
 # Metrics endpoints (the root README's "Observing it"): Flink's Prometheus reporter on the JobManager and the
 # TaskManager, the JMX exporter agent in Kafka, redis_exporter, the gateway's METRICS_PORT, Prometheus itself.
 FLINK_JM_METRICS_PORT="${FLINK_JM_METRICS_PORT:-9249}"
-FLINK_TM_METRICS_PORT="${FLINK_TM_METRICS_PORT:-9250}"
+FLINK_TM_METRICS_PORT="${FLINK_TM_METRICS_PORT:-9250}"  # the first TaskManager's; the i-th has 9250 + i - 1
 KAFKA_METRICS_PORT="${KAFKA_METRICS_PORT:-9404}"
 REDIS_EXPORTER_PORT="${REDIS_EXPORTER_PORT:-9121}"
 GATEWAY_METRICS_PORT="${METRICS_PORT:-9464}"
@@ -33,7 +33,28 @@ CONCURRENT_CHECKPOINTS="${STATEFUN_CONCURRENT_CHECKPOINTS:-1}"
 STATE_BACKEND="${STATEFUN_STATE_BACKEND:-rocksdb}"  # rocksdb (incremental) | hashmap
 BUFFER_TIMEOUT="${STATEFUN_BUFFER_TIMEOUT:-5ms}"
 MAX_BATCH="${STATEFUN_MAX_BATCH:-}"                 # overrides module.yaml's maxNumBatchRequests when set
-STATEFUN_PARALLELISM="${STATEFUN_PARALLELISM:-1}"
+# Scale (the root README's "Scaling out"): STACK_TASKMANAGERS TaskManagers with STACK_TASK_SLOTS slots each,
+# the job at STATEFUN_PARALLELISM (default: every slot); STACK_FUNCTIONS functions servers (a Node cluster)
+# behind the one functions port. A parallelism above the slots, with no slot count given, gets the slots it needs.
+STACK_TASKMANAGERS="${STACK_TASKMANAGERS:-1}"
+STACK_FUNCTIONS="${STACK_FUNCTIONS:-1}"
+for v in STACK_TASKMANAGERS STACK_FUNCTIONS; do
+  [[ "${!v}" =~ ^[1-9][0-9]?$ ]] || { printf '%s: error: %s must be a whole number from 1 to 99, got "%s"\n' "$(basename "$0")" "$v" "${!v}" >&2; exit 1; }
+done
+if [[ -n "${STACK_TASK_SLOTS:-}" ]]; then
+  TASK_SLOTS="$STACK_TASK_SLOTS"
+elif [[ -n "${STATEFUN_PARALLELISM:-}" && "$STATEFUN_PARALLELISM" =~ ^[0-9]+$ ]]; then
+  TASK_SLOTS=$(( (STATEFUN_PARALLELISM + STACK_TASKMANAGERS - 1) / STACK_TASKMANAGERS ))
+else
+  TASK_SLOTS=1
+fi
+STATEFUN_PARALLELISM="${STATEFUN_PARALLELISM:-$((STACK_TASKMANAGERS * TASK_SLOTS))}"
+# Key groups: the most subtasks the job's state can ever be split over. Fixed for the life of the state
+# (no savepoint restores into another value), so it is set here rather than derived from the parallelism.
+MAX_PARALLELISM=128
+for v in TASK_SLOTS STATEFUN_PARALLELISM; do
+  [[ "${!v}" =~ ^[1-9][0-9]*$ && "${!v}" -le $MAX_PARALLELISM ]] || { printf '%s: error: %s must be a whole number from 1 to %s, got "%s"\n' "$(basename "$0")" "$v" "$MAX_PARALLELISM" "${!v}" >&2; exit 1; }
+done
 STATEFUN_JOB_NAME="statefun-shop"
 
 mkdir -p "$LOG_DIR" "$RUN_DIR" "$DATA_DIR" "$CONF_OUT"
@@ -165,7 +186,8 @@ wait_for() {
 
 # ---- config templates ---------------------------------------------------------------------------
 # render SRC DST: fill in ${STACK_DIR} ${MODULE_YAML} (the rendered module) ${CHECKPOINT_INTERVAL}
-# ${CHECKPOINT_MIN_PAUSE} ${CONCURRENT_CHECKPOINTS} ${STATE_BACKEND} ${BUFFER_TIMEOUT} ${PARALLELISM} ${REST_PORT} ${WEB_TMP}
+# ${CHECKPOINT_MIN_PAUSE} ${CONCURRENT_CHECKPOINTS} ${STATE_BACKEND} ${BUFFER_TIMEOUT} ${PARALLELISM} ${TASK_SLOTS}
+# ${MAX_PARALLELISM} ${FLINK_TM_TARGETS} (every TaskManager's metrics address, quoted) ${REST_PORT} ${WEB_TMP}
 # ${FLINK_JM_METRICS_PORT} ${FUNCTIONS_PORT} ${GATEWAY_METRICS_PORT} ${FLINK_TM_METRICS_PORT} ${KAFKA_METRICS_PORT}
 # ${REDIS_EXPORTER_PORT} ${PROMETHEUS_PORT}
 # (placeholders that keep the templates valid YAML / properties).
@@ -182,6 +204,9 @@ render() {
       -e "s#\${STATE_BACKEND}#$STATE_BACKEND#g" \
       -e "s#\${BUFFER_TIMEOUT}#$BUFFER_TIMEOUT#g" \
       -e "s#\${PARALLELISM}#$STATEFUN_PARALLELISM#g" \
+      -e "s#\${TASK_SLOTS}#$TASK_SLOTS#g" \
+      -e "s#\${MAX_PARALLELISM}#$MAX_PARALLELISM#g" \
+      -e "s#\${FLINK_TM_TARGETS}#$(tm_targets)#g" \
       -e "s#\${REST_PORT}#$FLINK_REST_PORT#g" \
       -e "s#\${WEB_TMP}#$WEB_TMP#g" \
       -e "s#\${FLINK_JM_METRICS_PORT}#$FLINK_JM_METRICS_PORT#g" \
@@ -214,3 +239,14 @@ render_module() {
 }
 
 now_ms() { date +%s%3N; }
+
+# ---- TaskManagers -------------------------------------------------------------------------------
+# The i-th TaskManager (1-based): pid file and logs flink-taskmanager-<i>, Prometheus reporter on
+# FLINK_TM_METRICS_PORT + i - 1.
+tm_name() { printf 'flink-taskmanager-%s' "$1"; }
+tm_metrics_port() { printf '%s' $((FLINK_TM_METRICS_PORT + $1 - 1)); }
+tm_targets() {
+  local i out=""
+  for ((i = 1; i <= STACK_TASKMANAGERS; i++)); do out+="${out:+, }'127.0.0.1:$(tm_metrics_port "$i")'"; done
+  printf '%s' "$out"
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stops what the stack scripts started, newest first: Prometheus, the gateway, StateFun (TaskManager, JobManager),
+# Stops what the stack scripts started, newest first: Prometheus, the gateway, StateFun (TaskManagers, JobManager),
 # the shop functions server if functions.sh started it, Kafka, Redis and its exporter. Only the pids in .stack/run/*.pid are
 # signalled (SIGTERM, then SIGKILL after a grace period: 90 s for the JVMs, whose first run writes its
 # class-data archive while exiting), and only if their command line still matches.
@@ -19,7 +19,9 @@ stop_one() { # NAME MARKER TIMEOUT
 }
 stop_one prometheus "$CONF_OUT/prometheus/prometheus.yml" 15
 stop_one gateway services/gateway/dist/main.js 15
-stop_one flink-taskmanager org.apache.flink.runtime.taskexecutor.TaskManagerRunner 90
+for f in "$RUN_DIR"/flink-taskmanager-*.pid; do
+  if [[ -e "$f" ]]; then stop_one "$(basename "$f" .pid)" org.apache.flink.runtime.taskexecutor.TaskManagerRunner 90; fi
+done
 stop_one flink-jobmanager org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint 90
 stop_one functions functions/dist/main.js 10
 stop_one kafka kafka.Kafka 90

@@ -4,3 +4,4 @@ export * from './request-observer';
 export * from './metrics-server';
 export type { Logger } from 'pino';
 export { Counter, Gauge, Histogram, Registry } from 'prom-client';
+export * from './worker-scrapes';
