@@ -5,9 +5,15 @@
 # Without arguments it runs everything once per read path (E2E_READ_REPLIES, default "fast committed":
 # the gateway is restarted with READ_REPLIES set to each in turn), each time in two phases: the API files
 # and the other real-engine tests side by side (writes wait for a checkpoint, so the suite is bound by
-# latency, not by CPU), then the fault tests alone, since they kill parts of the stack. With arguments
+# latency, not by CPU), then the fault and rescale tests alone, since they kill or stop parts of the stack. With arguments
 # they are passed to one jest run (e.g. a path filter), in the gateway's current mode.
 set -euo pipefail
+# A stack it starts is scaled out, so that every test runs across TaskManagers and functions servers: two
+# of each, the job at parallelism 2 on 2 x 2 slots, which leaves the rescale test room to go to 4. Exported,
+# so that the fault tests start what they kill the same way again.
+export STACK_TASKMANAGERS="${STACK_TASKMANAGERS:-2}" STACK_TASK_SLOTS="${STACK_TASK_SLOTS:-2}"
+export STATEFUN_PARALLELISM="${STATEFUN_PARALLELISM:-2}" STACK_FUNCTIONS="${STACK_FUNCTIONS:-2}"
+# (Before lib.sh, which gives them the defaults of a plain `npm run stack`.)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -53,7 +59,7 @@ export E2E_FIRST_PASS=1
 for mode in ${E2E_READ_REPLIES:-fast committed}; do
   gateway_in_mode "$mode"
   say "e2e: READ_REPLIES=$mode"
-  "${jest[@]}" --maxWorkers="${E2E_WORKERS:-4}" --testPathIgnorePatterns '/node_modules/' '/dist/' 'test/e2e/faults'
-  "${jest[@]}" --runInBand test/e2e/faults
+  "${jest[@]}" --maxWorkers="${E2E_WORKERS:-4}" --testPathIgnorePatterns '/node_modules/' '/dist/' 'test/e2e/faults' 'test/e2e/rescale'
+  "${jest[@]}" --runInBand test/e2e/faults test/e2e/rescale
   E2E_FIRST_PASS=0
 done
