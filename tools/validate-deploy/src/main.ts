@@ -3,6 +3,7 @@ import { shopFunctions } from '@shop/functions';
 import { ReadReplyEgress, ReplyEgress, ReplyTopics, Topics } from '@shop/protos';
 import type { CodeTopology } from './module-yaml';
 import { formatResult } from './problem';
+import { loadFlinkDeploymentCrd } from './operator-crd';
 import { findComposeLoader, findKustomize } from './tools';
 import { validate } from './validate';
 
@@ -18,7 +19,11 @@ function main(): number {
   const started = process.hrtime.bigint();
   // dist/main.js → tools/validate-deploy → tools → the repo; or a copy of the repo named on the command line.
   const root = path.resolve(process.argv[2] ?? path.join(__dirname, '..', '..', '..'));
-  const tools = { kustomize: findKustomize(root), compose: findComposeLoader(root) };
+  const tools = {
+    kustomize: findKustomize(root),
+    compose: findComposeLoader(root),
+    flinkCrd: loadFlinkDeploymentCrd(root),
+  };
   const results = validate(root, tools, codeTopology);
   for (const line of results.flatMap(formatResult)) process.stdout.write(`${line}\n`);
   const problems = results.reduce((n, r) => n + r.problems.length, 0);

@@ -31,7 +31,20 @@ export function run(
 
 /** An environment of only what a tool needs to find itself and its caches: no stray variables. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const keep = ['PATH', 'HOME', 'GOPATH', 'GOMODCACHE', 'GOCACHE', 'GOPROXY', 'GOFLAGS', 'KUBECONFIG'];
+  const keep = [
+    'PATH',
+    'HOME',
+    // Maven: its JDK and options (a proxy, a mirror).
+    'JAVA_HOME',
+    'MAVEN_OPTS',
+    'MAVEN_ARGS',
+    'GOPATH',
+    'GOMODCACHE',
+    'GOCACHE',
+    'GOPROXY',
+    'GOFLAGS',
+    'KUBECONFIG',
+  ];
   const env: NodeJS.ProcessEnv = {};
   for (const key of keep) if (process.env[key] !== undefined) env[key] = process.env[key];
   return { ...env, ...extra };

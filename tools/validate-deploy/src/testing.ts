@@ -104,3 +104,130 @@ export function files(partial: Partial<DeployFiles> = {}): DeployFiles {
 export function messages(problems: { message: string }[]): string[] {
   return problems.map((p) => p.message);
 }
+
+// Pod templates: containers and volumes kept as they are; a port (int-or-string), an open object.
+const POD_TEMPLATE_SCHEMA = {
+  type: 'object',
+  properties: {
+    spec: {
+      type: 'object',
+      properties: {
+        containers: {
+          type: 'array',
+          items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        },
+        volumes: { type: 'array', items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        port: { anyOf: [{ type: 'integer' }, { type: 'string' }], 'x-kubernetes-int-or-string': true },
+        extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+      },
+    },
+  },
+};
+
+const ROLE_SCHEMA = {
+  type: 'object',
+  properties: {
+    replicas: { type: 'integer' },
+    resource: { type: 'object', properties: { memory: { type: 'string' }, cpu: { type: 'number' } } },
+    podTemplate: POD_TEMPLATE_SCHEMA,
+  },
+};
+
+/** A CRD shaped like the operator's FlinkDeployment CRD: no required fields, enums, an int-or-string. */
+export const FLINK_CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'flinkdeployments.flink.apache.org' },
+  spec: {
+    group: 'flink.apache.org',
+    names: { kind: 'FlinkDeployment', plural: 'flinkdeployments' },
+    versions: [
+      {
+        name: 'v1beta1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                properties: {
+                  image: { type: 'string' },
+                  flinkVersion: { type: 'string', enum: ['v1_15', 'v1_16', 'v1_17'] },
+                  serviceAccount: { type: 'string' },
+                  flinkConfiguration: { type: 'object', additionalProperties: { type: 'string' } },
+                  job: {
+                    type: 'object',
+                    properties: {
+                      jarURI: { type: 'string' },
+                      parallelism: { type: 'integer' },
+                      upgradeMode: { type: 'string', enum: ['last-state', 'savepoint', 'stateless'] },
+                    },
+                  },
+                  podTemplate: POD_TEMPLATE_SCHEMA,
+                  jobManager: ROLE_SCHEMA,
+                  taskManager: ROLE_SCHEMA,
+                },
+              },
+              status: { type: 'object', properties: { state: { type: 'string' } } },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
+
+/** A FlinkDeployment of the shop's shape, valid against FLINK_CRD and the shop's own rules. */
+export function flinkDeployment(spec: Obj = {}): K8sObject {
+  return object(
+    'FlinkDeployment',
+    'statefun',
+    {
+      spec: {
+        image: 'apache/flink-statefun:3.3.0',
+        flinkVersion: 'v1_16',
+        serviceAccount: 'statefun',
+        flinkConfiguration: {
+          'statefun.remote.module-name': 'file:///opt/statefun/modules/shop/module.yaml',
+          'pipeline.max-parallelism': '128',
+          'state.checkpoints.dir': 's3://bucket/checkpoints',
+          'state.savepoints.dir': 's3://bucket/savepoints',
+          'high-availability.storageDir': 's3://bucket/ha',
+          'high-availability': 'kubernetes',
+          'state.backend': 'rocksdb',
+        },
+        job: {
+          jarURI: 'local:///opt/flink/lib/statefun-flink-distribution.jar',
+          parallelism: 8,
+          upgradeMode: 'savepoint',
+        },
+        jobManager: { resource: { memory: '1024m' }, podTemplate: moduleTemplate() },
+        taskManager: { resource: { memory: '4096m' }, podTemplate: moduleTemplate() },
+        ...spec,
+      },
+    },
+    'flink.apache.org/v1beta1',
+  );
+}
+
+function moduleTemplate(): Obj {
+  return {
+    spec: {
+      containers: [
+        {
+          name: 'flink-main-container',
+          volumeMounts: [
+            {
+              name: 'statefun-config',
+              mountPath: '/opt/statefun/modules/shop/module.yaml',
+              subPath: 'module.yaml',
+            },
+          ],
+        },
+      ],
+      volumes: [{ name: 'statefun-config', configMap: { name: 'statefun-config-abc' } }],
+    },
+  };
+}

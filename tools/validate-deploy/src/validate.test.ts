@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CodeTopology } from './module-yaml';
-import { DOCKERFILE } from './testing';
+import { DOCKERFILE, FLINK_CRD } from './testing';
 import type { Tool } from './tools';
 import { validate, type Tools } from './validate';
 
@@ -102,6 +102,7 @@ function tools(env: string): Tools {
   return {
     kustomize: { tool: fakeTool(() => functionsYaml(env)) },
     compose: { tool: fakeTool(() => JSON.stringify({ name: 'shop', services })) },
+    flinkCrd: { crd: FLINK_CRD, describe: 'fixture' },
   };
 }
 
@@ -120,6 +121,7 @@ describe('validate-deploy > the whole run', () => {
       ['module.yaml', []],
       ['config files', []],
       ['flink paths', []],
+      ['flink operator', []],
       ['probes & resources', []],
       ['references', []],
       ['dashboards', []],
@@ -150,6 +152,7 @@ describe('validate-deploy > the whole run', () => {
         },
       },
       compose: { error: 'compose-spec is not installed and Go is not here to install it' },
+      flinkCrd: { error: 'no Maven' },
     };
     const results = validate(root, failing, code);
     expect(results[0].problems).toEqual([

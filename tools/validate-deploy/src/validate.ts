@@ -21,6 +21,9 @@ import {
   readWorkspaces,
 } from './repo';
 import { schemaProblems } from './schema';
+import { crdValidators, type CrdValidator } from './crd-schema';
+import { flinkDeploymentProblems, isFlinkDeployment } from './flink-deployment';
+import { FLINK_DEPLOYMENT_REQUIRED, type CrdResult } from './operator-crd';
 import type { ToolResult } from './tools';
 import { asObj } from './data';
 import { parseDocuments } from './yaml-docs';
@@ -45,6 +48,21 @@ function filesIn(root: string, dir: string, extensions: readonly string[]): Repo
 export interface Tools {
   kustomize: ToolResult;
   compose: ToolResult;
+  /** The Flink Kubernetes Operator's FlinkDeployment CRD, parsed. */
+  flinkCrd: CrdResult;
+}
+
+/** Validators of the CRDs at hand, or why there are none. */
+function customSchemas(tools: Tools): { validators: CrdValidator[]; error?: string; note?: string } {
+  if ('error' in tools.flinkCrd) return { validators: [], error: tools.flinkCrd.error };
+  try {
+    return {
+      validators: crdValidators(tools.flinkCrd.crd, FLINK_DEPLOYMENT_REQUIRED),
+      note: `FlinkDeployment against the operator's CRD: ${tools.flinkCrd.describe}`,
+    };
+  } catch (error) {
+    return { validators: [], error: `the FlinkDeployment CRD: ${(error as Error).message}` };
+  }
 }
 
 function result(name: string, summary: string, problems: Problem[], notes: string[] = []): CheckResult {
@@ -114,9 +132,13 @@ export function validate(root: string, tools: Tools, code: CodeTopology): CheckR
   const schemaResult: Problem[] = [];
   const unchecked = new Set<string>();
   let schemaChecked = 0;
+  const custom = customSchemas(tools);
   for (const overlay of overlays) {
     for (const o of overlay.objects) {
-      const found = schemaProblems(o);
+      const crd = custom.validators.find((v) => v.apiVersion === o.apiVersion && v.kind === o.kind);
+      if (crd === undefined && isFlinkDeployment(o) && custom.error !== undefined)
+        schemaResult.push({ file: overlay.dir, resource: resourceName(o), message: custom.error });
+      const found = schemaProblems(o) ?? crd?.validate(o);
       if (found === undefined) unchecked.add(`${o.apiVersion} ${o.kind}`);
       else schemaChecked += 1;
       schemaResult.push(
@@ -127,9 +149,12 @@ export function validate(root: string, tools: Tools, code: CodeTopology): CheckR
   results.push(
     result(
       'k8s schemas',
-      `${plural(schemaChecked, 'object')} match the Kubernetes API's schemas`,
+      `${plural(schemaChecked, 'object')} match the Kubernetes API's schemas and the CRDs'`,
       schemaResult,
-      unchecked.size === 0 ? [] : [`no bundled schema, not checked: ${[...unchecked].sort().join(', ')}`],
+      [
+        ...(custom.note === undefined ? [] : [custom.note]),
+        ...(unchecked.size === 0 ? [] : [`no schema, not checked: ${[...unchecked].sort().join(', ')}`]),
+      ],
     ),
   );
 
@@ -228,6 +253,22 @@ export function validate(root: string, tools: Tools, code: CodeTopology): CheckR
         ...(flinkConf?.errors ?? []).map((message) => ({ file: FLINK_CONF_FILE, message })),
         ...flinkPaths.problems,
       ],
+    ),
+  );
+
+  // 7c. FlinkDeployments: what the shop needs of them beyond the CRD's schema.
+  const flinkDeployments = overlays.flatMap((overlay) =>
+    overlay.objects.filter(isFlinkDeployment).map((o) => ({ overlay, o })),
+  );
+  results.push(
+    result(
+      'flink operator',
+      flinkDeployments.length === 0
+        ? 'no FlinkDeployment'
+        : `${plural(flinkDeployments.length, 'FlinkDeployment')} (${flinkDeployments.map(({ overlay, o }) => `${path.basename(overlay.dir)}: ${o.name}`).join(', ')}): savepoint upgrades, parallelism, S3, HA, module.yaml, flink-conf.yaml's keys`,
+      flinkDeployments.flatMap(({ overlay, o }) =>
+        flinkDeploymentProblems(o, overlay, asObj(flinkConf?.docs[0]) ?? {}),
+      ),
     ),
   );
 
