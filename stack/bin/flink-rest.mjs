@@ -1,4 +1,4 @@
-/* global process, console, fetch, AbortSignal */
+/* global process, console, fetch, AbortSignal, setTimeout */
 // Tiny Flink REST client for statefun.sh and rescale.sh (Node 20, no dependencies). Prints one line, exits
 // 0/1 (the error on stderr).
 //   node flink-rest.mjs taskmanagers            -> number of registered TaskManagers (exit 1 if REST is down)

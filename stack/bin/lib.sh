@@ -187,7 +187,7 @@ wait_for() {
 # ---- config templates ---------------------------------------------------------------------------
 # render SRC DST: fill in ${STACK_DIR} ${MODULE_YAML} (the rendered module) ${CHECKPOINT_INTERVAL}
 # ${CHECKPOINT_MIN_PAUSE} ${CONCURRENT_CHECKPOINTS} ${STATE_BACKEND} ${BUFFER_TIMEOUT} ${PARALLELISM} ${TASK_SLOTS}
-# ${MAX_PARALLELISM} ${FLINK_TM_TARGETS} (every TaskManager's metrics address, quoted) ${REST_PORT} ${WEB_TMP}
+# ${MAX_PARALLELISM} ${FLINK_TM_TARGETS} (a YAML list of every TaskManager's metrics address) ${REST_PORT} ${WEB_TMP}
 # ${FLINK_JM_METRICS_PORT} ${FUNCTIONS_PORT} ${GATEWAY_METRICS_PORT} ${FLINK_TM_METRICS_PORT} ${KAFKA_METRICS_PORT}
 # ${REDIS_EXPORTER_PORT} ${PROMETHEUS_PORT}
 # (placeholders that keep the templates valid YAML / properties).
@@ -248,5 +248,5 @@ tm_metrics_port() { printf '%s' $((FLINK_TM_METRICS_PORT + $1 - 1)); }
 tm_targets() {
   local i out=""
   for ((i = 1; i <= STACK_TASKMANAGERS; i++)); do out+="${out:+, }'127.0.0.1:$(tm_metrics_port "$i")'"; done
-  printf '%s' "$out"
+  printf '[%s]' "$out"
 }
