@@ -26,6 +26,16 @@ function rescale(to: number): string {
   return script('rescale.sh', [String(to)]);
 }
 
+/** What rescale.sh says on stderr when it refuses (it must exit non-zero). */
+function refusal(args: string[], env: NodeJS.ProcessEnv = {}): string {
+  try {
+    script('rescale.sh', args, env, 'pipe');
+  } catch (error) {
+    return String((error as { stderr?: unknown }).stderr);
+  }
+  throw new Error(`rescale.sh ${args.join(' ')} was not refused`);
+}
+
 // Tests of Flink itself rather than of the gateway's read path: the first e2e pass only.
 const describeOnce = process.env.E2E_FIRST_PASS === '0' ? describe.skip : describe;
 
@@ -78,14 +88,10 @@ describeOnce('e2e > rescaling Flink state', () => {
       ['0', 'at least 1'],
       ['two', 'not a whole number'],
     ] as const) {
-      let stderr: string | undefined;
-      try {
-        script('rescale.sh', [p], {}, 'pipe');
-      } catch (error) {
-        stderr = String((error as { stderr?: unknown }).stderr);
-      }
-      expect(stderr).toContain(message);
+      expect(refusal([p])).toContain(message);
     }
+    // A Flink that does not answer: nothing to rescale.
+    expect(refusal(['2'], { FLINK_REST_PORT: '9' })).toContain('Flink is not running on http://127.0.0.1:9');
     const after = await getJson<{ jobs: { jid: string; state: string }[] }>('/jobs/overview');
     expect(after.jobs.filter((j) => j.state === 'RUNNING').map((j) => j.jid)).toEqual(running);
     // And the shop still answers, at the same parallelism.
