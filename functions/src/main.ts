@@ -7,8 +7,10 @@ import {
   metricsHandler,
   primarySource,
   registrySource,
+  runClusterPrimary,
   serveClusterScrapes,
   type MetricsSource,
+  type Registry,
 } from '@shop/observability';
 import { createFunctionServer, listen } from '@shop/statefun';
 import { createShopHandler, functionObservers } from './index';
@@ -26,22 +28,21 @@ async function main(): Promise<void> {
   const log = pino({ level: process.env.LOG_LEVEL || 'info' });
   const port = readPort(process.env.FUNCTIONS_PORT || '8001');
   const workers = readWorkers(process.env.FUNCTIONS_WORKERS || '1');
-  if (cluster.isPrimary && workers > 1) supervise(workers, log);
-  else await serve(port, log);
+  if (cluster.isPrimary && workers > 1) {
+    runClusterPrimary({
+      workers,
+      kind: 'functions server',
+      shutdownTimeoutMs: 10_000,
+      report: (message) => log.warn(message),
+    });
+    cluster.on('message', answerWorkerScrapes(clusterSource()));
+    log.info({ pid: process.pid, workers }, 'shop functions: cluster primary');
+  } else await serve(port, log);
 }
 
 async function serve(port: number, log: pino.Logger): Promise<void> {
   const registry = createMetricsRegistry();
-  // In a cluster the scrape lands on any server: it answers with every server's metrics, through the primary.
-  let metrics: MetricsSource = registrySource(registry);
-  if (cluster.isWorker) {
-    serveClusterScrapes(registry);
-    metrics = primarySource({
-      send: (message) => process.send?.(message),
-      on: (event, listener) => process.on(event, listener),
-      off: (event, listener) => process.off(event, listener),
-    });
-  }
+  const metrics = cluster.isWorker ? clusterWideSource(registry) : registrySource(registry);
   const server = createFunctionServer(
     createShopHandler({ observers: functionObservers(registry, log) }),
     (error) => log.error({ err: error }, 'invocation failed'),
@@ -55,35 +56,17 @@ async function serve(port: number, log: pino.Logger): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-/** The cluster's primary: starts the servers, replaces one that dies, answers their metrics scrapes. */
-function supervise(workers: number, log: pino.Logger): void {
-  // The kernel hands connections out (as in the gateway): a connection passed by the primary to a server
-  // that dies at that moment would never be closed, and StateFun would wait for it until its call timeout.
-  cluster.schedulingPolicy = cluster.SCHED_NONE;
-  let stopping = false;
-  const fork = () => cluster.fork();
-  for (let i = 0; i < workers; i++) fork();
-  cluster.on('message', answerWorkerScrapes(clusterSource()));
-  cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
-    log.warn(
-      { pid: worker.process.pid, exit: signal ?? code },
-      'functions server exited; starting a new one in 1 s',
-    );
-    // A pause, so that a server that cannot start is not restarted in a hot loop.
-    setTimeout(fork, 1000);
+/**
+ * In a cluster a scrape lands on any server: that server answers with every server's metrics, which it asks
+ * the primary for.
+ */
+function clusterWideSource(registry: Registry): MetricsSource {
+  serveClusterScrapes(registry);
+  return primarySource({
+    send: (message) => process.send?.(message),
+    on: (event, listener) => process.on(event, listener),
+    off: (event, listener) => process.off(event, listener),
   });
-  log.info({ pid: process.pid, workers }, 'shop functions: cluster primary');
-  const stop = () => {
-    stopping = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
-    setTimeout(() => process.exit(1), 10_000).unref();
-    cluster.on('exit', () => {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
-    });
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 function readPort(raw: string): number {

@@ -33,13 +33,18 @@ CONCURRENT_CHECKPOINTS="${STATEFUN_CONCURRENT_CHECKPOINTS:-1}"
 STATE_BACKEND="${STATEFUN_STATE_BACKEND:-rocksdb}"  # rocksdb (incremental) | hashmap
 BUFFER_TIMEOUT="${STATEFUN_BUFFER_TIMEOUT:-5ms}"
 MAX_BATCH="${STATEFUN_MAX_BATCH:-}"                 # overrides module.yaml's maxNumBatchRequests when set
+mkdir -p "$LOG_DIR" "$RUN_DIR" "$DATA_DIR" "$CONF_OUT"
+
+say() { printf '%s\n' "$*"; }
+die() { printf '%s: error: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
+
 # Scale (the root README's "Scaling out"): STACK_TASKMANAGERS TaskManagers with STACK_TASK_SLOTS slots each,
 # the job at STATEFUN_PARALLELISM (default: every slot); STACK_FUNCTIONS functions servers (a Node cluster)
 # behind the one functions port. A parallelism above the slots, with no slot count given, gets the slots it needs.
 STACK_TASKMANAGERS="${STACK_TASKMANAGERS:-1}"
 STACK_FUNCTIONS="${STACK_FUNCTIONS:-1}"
 for v in STACK_TASKMANAGERS STACK_FUNCTIONS; do
-  [[ "${!v}" =~ ^[1-9][0-9]?$ ]] || { printf '%s: error: %s must be a whole number from 1 to 99, got "%s"\n' "$(basename "$0")" "$v" "${!v}" >&2; exit 1; }
+  [[ "${!v}" =~ ^[1-9][0-9]?$ ]] || die "$v must be a whole number from 1 to 99, got \"${!v}\""
 done
 if [[ -n "${STACK_TASK_SLOTS:-}" ]]; then
   TASK_SLOTS="$STACK_TASK_SLOTS"
@@ -52,15 +57,10 @@ STATEFUN_PARALLELISM="${STATEFUN_PARALLELISM:-$((STACK_TASKMANAGERS * TASK_SLOTS
 # Key groups: the most subtasks the job's state can ever be split over. Fixed for the life of the state
 # (no savepoint restores into another value), so it is set here rather than derived from the parallelism.
 MAX_PARALLELISM=128
-for v in TASK_SLOTS STATEFUN_PARALLELISM; do
-  [[ "${!v}" =~ ^[1-9][0-9]*$ && "${!v}" -le $MAX_PARALLELISM ]] || { printf '%s: error: %s must be a whole number from 1 to %s, got "%s"\n' "$(basename "$0")" "$v" "$MAX_PARALLELISM" "${!v}" >&2; exit 1; }
+for v in STATEFUN_PARALLELISM TASK_SLOTS; do
+  [[ "${!v}" =~ ^[1-9][0-9]*$ && "${!v}" -le $MAX_PARALLELISM ]] || die "$v must be a whole number from 1 to $MAX_PARALLELISM, got \"${!v}\""
 done
 STATEFUN_JOB_NAME="statefun-shop"
-
-mkdir -p "$LOG_DIR" "$RUN_DIR" "$DATA_DIR" "$CONF_OUT"
-
-say() { printf '%s\n' "$*"; }
-die() { printf '%s: error: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
 
 # ---- Java ---------------------------------------------------------------------------------------
 # Flink 1.16 supports Java 8/11; it runs on 17 with the module flags below. Java 25 is not usable.

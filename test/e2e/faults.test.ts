@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { mapLimit, range, raw, sleep, toAnswer, type Answer } from '../api/helpers';
-import { childrenOf, isConnectionLoss, loadHarness, pidOf, script, shopUrl } from './under-load';
+import {
+  childrenOf,
+  isConnectionLoss,
+  loadHarness,
+  pidOf,
+  RECOVERY_POLL_MS,
+  script,
+  shopUrl,
+} from './under-load';
 
 // Faults on the real stack, each during a burst of concurrent requests: every request must get a final
 // answer (directly, or by polling its correlation ID) and every effect must happen exactly once.
-
-/** A recovery takes tens of seconds: a client retries for up to three minutes. */
-const RECOVERY_POLL_MS = 180_000;
 
 const gatewayReplicas = (): number[] => childrenOf('gateway');
 const functionsServers = (): number[] => childrenOf('functions');

@@ -48,7 +48,7 @@ export function childrenOf(name: string): number[] {
 }
 
 /** A recovery takes tens of seconds: poll a late reply for up to three minutes. */
-const RECOVERY_POLL_MS = 180_000;
+export const RECOVERY_POLL_MS = 180_000;
 
 /** A request whose connection broke: the gateway replica that held it is gone. */
 export function isConnectionLoss(error: unknown): boolean {

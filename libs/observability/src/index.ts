@@ -5,3 +5,4 @@ export * from './metrics-server';
 export type { Logger } from 'pino';
 export { Counter, Gauge, Histogram, Registry } from 'prom-client';
 export * from './worker-scrapes';
+export * from './cluster-primary';

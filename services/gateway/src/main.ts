@@ -5,6 +5,7 @@ import {
   createMetricsRegistry,
   listenMetrics,
   registrySource,
+  runClusterPrimary,
   serveClusterScrapes,
   type MetricsSource,
 } from '@shop/observability';
@@ -20,27 +21,15 @@ import { startReplica } from './replica';
 function main(): void {
   const config = readGatewayConfig();
   if (cluster.isPrimary && config.replicas > 1) {
-    // The kernel, not the primary, hands connections out. In Node's round-robin mode the primary accepts
-    // each connection and passes it to a replica; one passed to a replica that dies at that moment is
-    // never closed, and its client hangs. Shared accepting costs some evenness, and a dead replica's
-    // connections are simply reset, so their clients poll their correlation IDs.
-    cluster.schedulingPolicy = cluster.SCHED_NONE;
-    const replicaIds = new Map<number, string>();
-    let next = 0;
-    const fork = () => {
-      const replicaId = `${os.hostname()}-gw${next++}`;
-      const worker = cluster.fork({ GATEWAY_REPLICA_ID: replicaId });
-      replicaIds.set(worker.id, replicaId);
-    };
-    for (let i = 0; i < config.replicas; i++) fork();
-    let stopping = false;
-    cluster.on('exit', (worker, code, signal) => {
-      const id = replicaIds.get(worker.id);
-      replicaIds.delete(worker.id);
-      if (stopping) return;
-      process.stderr.write(`gateway replica ${id} exited (${signal ?? code}); starting a new one in 1 s\n`);
-      // A pause, so that a replica that cannot start (Kafka or Redis down) is not restarted in a hot loop.
-      setTimeout(fork, 1000);
+    runClusterPrimary({
+      workers: config.replicas,
+      kind: 'gateway replica',
+      worker: (n) => {
+        const name = `${os.hostname()}-gw${n}`;
+        return { name, env: { GATEWAY_REPLICA_ID: name } };
+      },
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      report: (message) => process.stderr.write(`${message}\n`),
     });
     serveMetrics(config, clusterSource());
     const ingress = config.httpIngress;
@@ -48,16 +37,6 @@ function main(): void {
       `gateway: ${config.replicas} replicas on http://${config.host}:${config.port} (pid ${process.pid}); ` +
         `HTTP ingress on ${ingress.tls ? 'https' : 'http'}://${ingress.host}:${ingress.port}/${ingress.pathPrefix}\n`,
     );
-    const stop = () => {
-      stopping = true;
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
-      setTimeout(() => process.exit(1), config.shutdownTimeoutMs).unref();
-      cluster.on('exit', () => {
-        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
-      });
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
     return;
   }
   const registry = createMetricsRegistry();
